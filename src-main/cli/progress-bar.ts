@@ -1,0 +1,60 @@
+import type { IndexProgress } from '../core/api/contract.ts';
+
+function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '--';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function progressLine(p: IndexProgress, width = 24): string {
+  if (p.phase === 'scanning') return `Scanning… ${p.found} photos found`;
+  const done = p.embedded + p.failed;
+  const total = Math.max(p.toEmbed, done);
+  const ratio = total === 0 ? 1 : Math.min(1, done / total);
+  const filled = Math.round(ratio * width);
+  const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+  const rate = p.photosPerSecond > 0 ? `${p.photosPerSecond.toFixed(1)} photos/s` : '';
+  const parts = [`${bar} ${done}/${total}`, rate, `ETA ${formatEta(p.etaSeconds)}`, `${p.failed} errors`];
+  if (p.paused) parts.push('paused');
+  return parts.filter(Boolean).join('  ');
+}
+
+export function summaryLine(p: IndexProgress): string {
+  const parts = [
+    `${p.found} photos found`,
+    `${p.embedded} embedded`,
+    `${p.reused} reused (moved or copied)`,
+    `${p.unchanged} unchanged`,
+    `${p.removed} removed`,
+    `${p.failed} failed`,
+  ];
+  const head = p.phase === 'cancelled' ? 'Indexing stopped; run it again to continue.' : 'Indexing done.';
+  const offline = p.offline.length ? `\nOffline (photos kept): ${p.offline.join(', ')}` : '';
+  return `${head} ${parts.join(', ')}.${offline}`;
+}
+
+/** Redraws one line on a terminal; prints a line now and then when output is piped. */
+export class ProgressBar {
+  private lastPlain = 0;
+  private drawn = false;
+
+  constructor(private readonly out: NodeJS.WriteStream) {}
+
+  update(p: IndexProgress): void {
+    const line = progressLine(p);
+    if (this.out.isTTY) {
+      this.out.write(`\r\x1b[2K${line}`);
+      this.drawn = true;
+    } else if (Date.now() - this.lastPlain > 5000) {
+      this.out.write(`${line}\n`);
+      this.lastPlain = Date.now();
+    }
+  }
+
+  finish(): void {
+    if (this.drawn) this.out.write('\n');
+    this.drawn = false;
+  }
+}

@@ -1,0 +1,293 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  FolderStatus,
+  IndexProgress,
+  LibraryStatus,
+  OperationInput,
+  PhotoSearchApi,
+  PhotoSummary,
+  SearchResult,
+} from './contract.ts';
+import { searchInputSchema } from './contract.ts';
+import { EngineEventBus } from './events.ts';
+import { InputError, LibraryError, ModelError, PhotoSearchError, errorMessage } from '../errors.ts';
+import { indexLibrary } from '../indexer/indexer.ts';
+import { makeThumbnail } from '../media/thumbnail.ts';
+import { loadModel } from '../models/clip-model.ts';
+import type { ClipModel } from '../models/types.ts';
+import { isWithin, LibraryPaths } from '../paths.ts';
+import { ModelIndex } from '../search/model-index.ts';
+import { searchLibrary } from '../search/search.ts';
+import { TextEmbeddingCache } from '../search/text-cache.ts';
+import { LibraryStore } from '../store/library-store.ts';
+
+export interface ServiceOptions {
+  libraryDir: string;
+  /** A model directory; when absent, the one last used with this library. */
+  modelDir?: string;
+  intraOpThreads?: number;
+  batchSize?: number;
+  decodeConcurrency?: number;
+}
+
+const MODEL_DIR_SETTING = 'model-dir';
+
+export const NO_MODEL_HELP =
+  'No model is set up. Point --model at a model directory (Hugging Face ONNX layout: onnx/vision_model.onnx, onnx/text_model.onnx, ' +
+  'tokenizer.json, preprocessor_config.json, config.json). To try the app without downloading, create the test model with ' +
+  '`npm run model:tiny -- <dir>`.';
+
+interface ActiveModel {
+  model: ClipModel;
+  index: ModelIndex;
+}
+
+interface IndexRun {
+  promise: Promise<IndexProgress>;
+  abort: AbortController;
+  last: IndexProgress | null;
+  paused: boolean;
+  resume: (() => void) | null;
+}
+
+/** The engine behind every front end: one library, one active model. */
+export class PhotoSearchService implements PhotoSearchApi {
+  readonly events = new EngineEventBus();
+  readonly paths: LibraryPaths;
+  private readonly textCache = new TextEmbeddingCache();
+  private active: Promise<ActiveModel> | null = null;
+  private run: IndexRun | null = null;
+
+  private constructor(
+    readonly store: LibraryStore,
+    private readonly opts: ServiceOptions,
+  ) {
+    this.paths = new LibraryPaths(opts.libraryDir);
+    if (opts.modelDir) store.setSetting(MODEL_DIR_SETTING, path.resolve(opts.modelDir));
+  }
+
+  static open(opts: ServiceOptions): PhotoSearchService {
+    return new PhotoSearchService(LibraryStore.open(opts.libraryDir), opts);
+  }
+
+  get modelDir(): string | null {
+    return this.store.setting(MODEL_DIR_SETTING) ?? null;
+  }
+
+  /** Loads the model and its vector index on first use; a failure is reported, then retried next time. */
+  activeModel(): Promise<ActiveModel> {
+    if (!this.active) {
+      const loading = this.loadActiveModel();
+      loading.catch(() => (this.active = null));
+      this.active = loading;
+    }
+    return this.active;
+  }
+
+  private async loadActiveModel(): Promise<ActiveModel> {
+    const dir = this.modelDir;
+    if (!dir) throw new ModelError('model-missing', this.paths.models, NO_MODEL_HELP);
+    const model = await loadModel(dir, { intraOpThreads: this.opts.intraOpThreads });
+    return { model, index: ModelIndex.open(this.store, this.paths.vectorIndex(model.id), model.id, model.dim) };
+  }
+
+  async status(): Promise<LibraryStatus> {
+    let model: LibraryStatus['model'] = null;
+    let modelProblem: string | null = null;
+    let index: LibraryStatus['index'] = { state: 'empty', detail: null, vectors: 0 };
+    try {
+      const a = await this.activeModel();
+      model = { id: a.model.id, name: a.model.name, dir: a.model.dir, dim: a.model.dim };
+      index = {
+        state: a.index.openState.rebuilt ? 'rebuilt' : a.index.size > 0 ? 'ok' : 'empty',
+        detail: a.index.openState.reason,
+        vectors: a.index.size,
+      };
+    } catch (err) {
+      modelProblem = errorMessage(err);
+    }
+    return {
+      libraryDir: this.opts.libraryDir,
+      folders: this.folderStatuses(),
+      photos: this.store.photos.count(),
+      model,
+      modelProblem,
+      coverage: this.store.embeddings.coverage().map((c) => ({ ...c, active: c.modelId === model?.id })),
+      index,
+      failures: this.store.failures.list(),
+      indexing: this.run?.last ?? null,
+    };
+  }
+
+  private folderStatuses(): FolderStatus[] {
+    return this.store.folders.list().map((f) => ({
+      path: f.path,
+      photos: f.photos,
+      online: f.online,
+      reason: f.offlineReason,
+      lastScanAt: f.lastScanAt,
+    }));
+  }
+
+  async addFolders(input: OperationInput<'addFolders'>): Promise<FolderStatus[]> {
+    const ids = this.addFolderPaths(input.paths);
+    this.events.emit('library-changed', { reason: 'folder-added' });
+    const wanted = new Set(ids);
+    const paths = this.store.folders.list().filter((f) => wanted.has(f.id)).map((f) => f.path);
+    return this.folderStatuses().filter((f) => paths.includes(f.path));
+  }
+
+  /**
+   * Adds folders to the library. A folder inside one already there is refused (its
+   * photos are already included); a folder that contains existing ones absorbs them,
+   * keeping their photos and embeddings.
+   */
+  private addFolderPaths(paths: readonly string[]): number[] {
+    const ids: number[] = [];
+    for (const p of paths) {
+      const resolved = path.resolve(p);
+      let real: string;
+      try {
+        real = fs.realpathSync(resolved);
+        if (!fs.statSync(real).isDirectory()) throw new InputError(p, `${p} is a file, not a folder. Give the folder that holds your photos.`);
+      } catch (err) {
+        if (err instanceof PhotoSearchError) throw err;
+        throw new InputError(p, `Cannot add ${p}: ${errorMessage(err)}. Check the path and that it is readable.`);
+      }
+      const existing = this.store.folders.list();
+      const parent = existing.find((f) => f.path !== real && isWithin(f.path, real));
+      if (parent) {
+        ids.push(parent.id);
+        continue;
+      }
+      this.store.transaction(() => {
+        const id = this.store.folders.ensure(real);
+        for (const child of existing.filter((f) => f.path !== real && isWithin(real, f.path))) {
+          this.store.db.prepare('UPDATE photos SET folder_id = ? WHERE folder_id = ?').run(id, child.id);
+          this.store.db.prepare('UPDATE failures SET folder_id = ? WHERE folder_id = ?').run(id, child.id);
+          this.store.folders.remove(child.id);
+        }
+        ids.push(id);
+      });
+    }
+    return ids;
+  }
+
+  async forgetFolder(input: OperationInput<'forgetFolder'>): Promise<{ removedPhotos: number }> {
+    const resolved = path.resolve(input.path);
+    const folder = this.store.folders.list().find((f) => f.path === resolved || f.path === safeRealpath(resolved));
+    if (!folder) {
+      const known = this.store.folders.list().map((f) => f.path);
+      throw new LibraryError('not-found', input.path, `${input.path} is not a library folder. Library folders: ${known.join(', ') || 'none'}.`);
+    }
+    if (this.run) await this.cancelIndexing();
+    const ids = this.store.photos.inFolder(folder.id).map((p) => p.id);
+    this.store.transaction(() => {
+      this.store.photos.remove(ids);
+      this.store.folders.remove(folder.id);
+      this.store.embeddings.bumpAll();
+    });
+    if (this.active) {
+      const a = await this.activeModel();
+      a.index.remove(ids);
+      a.index.checkpoint();
+    }
+    this.events.emit('library-changed', { reason: 'folder-removed' });
+    return { removedPhotos: ids.length };
+  }
+
+  async index(input: OperationInput<'index'>): Promise<IndexProgress> {
+    if (this.run) return this.run.promise;
+    const folderIds = input.paths?.length ? this.addFolderPaths(input.paths) : this.store.folders.list().map((f) => f.id);
+    if (folderIds.length === 0) {
+      throw new InputError('', 'The library has no folders yet. Add one, e.g. `photo-search index ~/Pictures`.');
+    }
+    const { model, index } = await this.activeModel();
+    const abort = new AbortController();
+    const run: IndexRun = { abort, last: null, paused: false, resume: null, promise: Promise.resolve(null as never) };
+    this.run = run;
+    run.promise = indexLibrary(this.store, model, index, {
+      folderIds,
+      signal: abort.signal,
+      batchSize: this.opts.batchSize,
+      decodeConcurrency: this.opts.decodeConcurrency,
+      isPaused: () => run.paused,
+      gate: () => (run.paused ? new Promise<void>((resolve) => (run.resume = resolve)) : Promise.resolve()),
+      onProgress: (p) => {
+        run.last = p;
+        this.events.emit('index-progress', p);
+      },
+    }).finally(() => {
+      this.run = null;
+      this.events.emit('library-changed', { reason: 'indexed' });
+    });
+    return run.promise;
+  }
+
+  async pauseIndexing(): Promise<IndexProgress | null> {
+    if (!this.run) return null;
+    this.run.paused = true;
+    return this.run.last;
+  }
+
+  async resumeIndexing(): Promise<IndexProgress | null> {
+    if (!this.run) return null;
+    this.run.paused = false;
+    this.run.resume?.();
+    this.run.resume = null;
+    return this.run.last;
+  }
+
+  async cancelIndexing(): Promise<IndexProgress | null> {
+    const run = this.run;
+    if (!run) return null;
+    run.abort.abort();
+    await this.resumeIndexing();
+    return run.promise.catch(() => run.last);
+  }
+
+  async search(input: OperationInput<'search'>): Promise<SearchResult> {
+    const started = performance.now();
+    const query = searchInputSchema.parse(input);
+    const { model, index } = await this.activeModel();
+    const hits = await searchLibrary({ store: this.store, model, index, textCache: this.textCache }, query);
+    return { hits, model: model.name, tookMs: performance.now() - started };
+  }
+
+  async photo(input: OperationInput<'photo'>): Promise<PhotoSummary> {
+    const found = this.store.photos.summaries([input.id]).get(input.id);
+    if (!found) throw new LibraryError('not-found', String(input.id), `Photo ${input.id} is not in the library.`);
+    return found;
+  }
+
+  /** Photo ids are the only way a front end names a file: this maps one back to its path. */
+  photoPath(id: number): string | null {
+    return this.store.photos.summaries([id]).get(id)?.path ?? null;
+  }
+
+  /** A cached thumbnail for a photo known to the library; the photo is addressed by id only. */
+  async thumbnailFile(id: number, size: number): Promise<string> {
+    const row = this.store.photos.byPath(this.photoPath(id) ?? '');
+    if (!row) throw new LibraryError('not-found', String(id), `Photo ${id} is not in the library.`);
+    return makeThumbnail(row.path, this.paths.thumbnails, `${row.hash.slice(0, 16)}-${size}`, size);
+  }
+
+  async close(): Promise<void> {
+    await this.cancelIndexing();
+    if (this.active) {
+      const a = await this.active.catch(() => null);
+      a?.index.checkpoint();
+      await a?.model.dispose();
+    }
+    this.store.close();
+  }
+}
+
+function safeRealpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}

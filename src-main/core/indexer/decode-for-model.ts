@@ -1,0 +1,20 @@
+import { MediaError, errorMessage } from '../errors.ts';
+import { openImage, type DecodeLimits, type PhotoMeta } from '../media/decode.ts';
+import { pixelValues } from '../models/preprocess.ts';
+import type { PreprocessSpec } from '../models/types.ts';
+
+/**
+ * Decodes a photo straight to the model's input tensor. sharp decodes lazily, so
+ * a truncated file may only fail while resizing: any failure here is reported as
+ * a MediaError naming the file.
+ */
+export async function decodeForModel(file: string, spec: PreprocessSpec, limits?: DecodeLimits): Promise<{ meta: PhotoMeta; pixels: Float32Array }> {
+  try {
+    const opened = await openImage(file, limits);
+    const pixels = await pixelValues(opened.image, spec);
+    return { meta: opened.meta, pixels };
+  } catch (err) {
+    if (err instanceof MediaError) throw err;
+    throw new MediaError('decode-failed', file, `corrupt or truncated image: ${errorMessage(err)}`, { cause: err });
+  }
+}

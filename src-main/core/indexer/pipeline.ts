@@ -1,0 +1,95 @@
+import { MediaError, errorMessage } from '../errors.ts';
+import type { DecodeLimits, PhotoMeta } from '../media/decode.ts';
+import type { ClipModel } from '../models/types.ts';
+import { decodeForModel } from './decode-for-model.ts';
+import type { EmbedJob } from './plan.ts';
+
+export interface DecodedPhoto {
+  job: EmbedJob;
+  meta: PhotoMeta;
+  pixels: Float32Array;
+}
+
+export interface EmbeddedPhoto {
+  job: EmbedJob;
+  meta: PhotoMeta;
+  vector: Float32Array;
+}
+
+export interface FailedPhoto {
+  job: EmbedJob;
+  error: MediaError;
+}
+
+export interface PipelineOptions {
+  batchSize: number;
+  decodeConcurrency: number;
+  limits?: DecodeLimits;
+  signal?: AbortSignal;
+  /** Resolves when the run may go on; lets the user pause between photos. */
+  gate?: () => Promise<void>;
+  onBatch: (embedded: EmbeddedPhoto[], failed: FailedPhoto[]) => void;
+}
+
+/**
+ * Decodes photos on a pool of concurrent decodes (sharp works off the JS thread)
+ * while the model embeds the previous batch, so neither waits for the other.
+ * Each batch is handed to `onBatch` as whole records, never parallel arrays,
+ * so a vector can only ever be stored with the photo it came from.
+ */
+export async function runPipeline(jobs: readonly EmbedJob[], model: ClipModel, opts: PipelineOptions): Promise<void> {
+  const ready: DecodedPhoto[] = [];
+  const failed: FailedPhoto[] = [];
+  const maxBuffered = opts.batchSize * 2;
+  let next = 0;
+  let inFlight = 0;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const waitForChange = () => new Promise<void>((resolve) => (wake = resolve));
+
+  const startDecodes = async () => {
+    while (next < jobs.length && inFlight < opts.decodeConcurrency && ready.length + inFlight < maxBuffered) {
+      if (opts.signal?.aborted) return;
+      const job = jobs[next++];
+      inFlight++;
+      decodeForModel(job.path, model.preprocess, opts.limits)
+        .then((d) => ready.push({ job, ...d }))
+        .catch((err: unknown) => {
+          const error = err instanceof MediaError ? err : new MediaError('decode-failed', job.path, errorMessage(err));
+          failed.push({ job, error });
+        })
+        .finally(() => {
+          inFlight--;
+          notify();
+        });
+    }
+  };
+
+  for (;;) {
+    await opts.gate?.();
+    await startDecodes();
+    const finishedDecoding = (next >= jobs.length || opts.signal?.aborted) && inFlight === 0;
+    if (ready.length >= opts.batchSize || (finishedDecoding && (ready.length > 0 || failed.length > 0))) {
+      const batch = ready.splice(0, opts.batchSize);
+      const batchFailures = failed.splice(0, failed.length);
+      await startDecodes();
+      const embedded = batch.length > 0 ? await embedBatch(batch, model) : [];
+      opts.onBatch(embedded, batchFailures);
+      continue;
+    }
+    if (finishedDecoding) return;
+    await waitForChange();
+  }
+}
+
+async function embedBatch(batch: DecodedPhoto[], model: ClipModel): Promise<EmbeddedPhoto[]> {
+  const size = batch[0].pixels.length;
+  const tensor = new Float32Array(size * batch.length);
+  batch.forEach((d, i) => tensor.set(d.pixels, i * size));
+  const vectors = await model.encodeImages(tensor, batch.length);
+  return batch.map((d, i) => ({ job: d.job, meta: d.meta, vector: vectors[i] }));
+}

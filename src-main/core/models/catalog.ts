@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { InputError, ModelError, errorMessage } from '../errors.ts';
+
+/** The repository's models/ folder, found from this file so tsx, tests and the CLI agree. */
+export const CATALOG_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
+
+/** Ids become directory names under the models folder, so they are restricted to safe characters. */
+export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+
+const repoFilePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && p.split('/').every((part) => part !== '' && part !== '.' && part !== '..'), {
+    message: 'must be a relative path inside the repository (no "..", no leading "/", "/" as separator)',
+  });
+
+const benchmarkSchema = z.strictObject({
+  metric: z.string().min(1),
+  value: z.number(),
+  source: z.string().min(1),
+});
+
+const entrySchema = z
+  .strictObject({
+    id: z.string().regex(MODEL_ID_PATTERN, 'lowercase letters, digits, ".", "_" and "-" only'),
+    displayName: z.string().min(1),
+    default: z.boolean().optional(),
+    source: z.strictObject({
+      hub: z.literal('huggingface'),
+      repo: z.string().regex(/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/, 'must be "owner/name"'),
+      revision: z.string().min(1),
+      files: z.array(repoFilePath).min(1),
+    }),
+    layout: z.enum(['hf-onnx', 'immich']),
+    embeddingDim: z.int().positive(),
+    imageSize: z.int().positive(),
+    preprocessing: z.enum(['clip', 'siglip']),
+    tokenizer: z.enum(['bpe', 'sentencepiece']),
+    contextLength: z.int().positive(),
+    licence: z.string().min(1),
+    downloadSizeMB: z.number().positive(),
+    quantized: z
+      .strictObject({
+        files: z.record(repoFilePath, repoFilePath),
+        downloadSizeMB: z.number().positive(),
+      })
+      .optional(),
+    languages: z.array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/, 'must be a BCP 47 language code ("mul" for many)')).min(1),
+    whenToPick: z.string().min(1).max(160),
+    benchmark: benchmarkSchema.optional(),
+  })
+  .superRefine((entry, ctx) => {
+    for (const full of Object.keys(entry.quantized?.files ?? {})) {
+      if (!entry.source.files.includes(full)) {
+        ctx.addIssue({ code: 'custom', path: ['quantized', 'files', full], message: 'replaces a file that is not in source.files' });
+      }
+    }
+  });
+
+export type CatalogEntry = z.infer<typeof entrySchema>;
+
+function invalid(file: string, message: string, cause?: unknown): ModelError {
+  return new ModelError('model-invalid', file, `Model catalog manifest ${file}: ${message}`, { cause });
+}
+
+function parseManifest(file: string): CatalogEntry {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw invalid(file, `not readable JSON (${errorMessage(err)})`, err);
+  }
+  const parsed = entrySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+    throw invalid(file, `field ${field}: ${issue.message}`, parsed.error);
+  }
+  const expectedName = `${parsed.data.id}.json`;
+  if (path.basename(file) !== expectedName) throw invalid(file, `field id: "${parsed.data.id}" must match the file name (${expectedName})`);
+  return parsed.data;
+}
+
+const cache = new Map<string, CatalogEntry[]>();
+
+/**
+ * Every manifest in `dir`, validated, sorted by id. Exactly one entry is the default:
+ * the choice is data, reviewed with the figures next to it.
+ */
+export function loadCatalog(dir: string = CATALOG_DIR): CatalogEntry[] {
+  const key = path.resolve(dir);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  let names: string[];
+  try {
+    names = fs.readdirSync(key).filter((name) => name.endsWith('.json'));
+  } catch (err) {
+    throw new ModelError('model-invalid', key, `Cannot read the model catalog folder ${key}: ${errorMessage(err)}`, { cause: err });
+  }
+  const entries = names.sort().map((name) => parseManifest(path.join(key, name)));
+  const defaults = entries.filter((entry) => entry.default === true);
+  if (defaults.length !== 1) {
+    const which = defaults.length === 0 ? 'none is' : `${defaults.map((e) => e.id).join(', ')} are`;
+    throw new ModelError('model-invalid', key, `Model catalog ${key}: exactly one manifest must set "default": true, but ${which}`);
+  }
+  cache.set(key, entries);
+  return entries;
+}
+
+export function defaultModelId(dir: string = CATALOG_DIR): string {
+  return loadCatalog(dir).find((entry) => entry.default === true)!.id;
+}
+
+export function findEntry(id: string, dir: string = CATALOG_DIR): CatalogEntry {
+  const entries = loadCatalog(dir);
+  const entry = entries.find((e) => e.id === id);
+  if (!entry) throw new InputError(id, `Unknown model "${id}". Known models: ${entries.map((e) => e.id).join(', ')}`);
+  return entry;
+}

@@ -1,0 +1,42 @@
+/** How a photo becomes the model's input tensor, as the model's own config describes it. */
+export interface PreprocessSpec {
+  /** crop: resize the shortest side, then centre crop (CLIP). square: resize to width x height, no crop (SigLIP). */
+  mode: 'crop' | 'square';
+  /** Tensor size fed to the model. */
+  width: number;
+  height: number;
+  /** Crop mode: the shortest side after resizing (may exceed width/height). */
+  resizeShortest: number;
+  resample: 'bicubic' | 'bilinear' | 'nearest';
+  /** Multiplies 0..255 values, usually 1/255. */
+  rescale: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+export type ModelVariant = 'fp32' | 'quantized';
+
+export interface LoadModelOptions {
+  /** Threads for one inference; defaults to the number of cores. */
+  intraOpThreads?: number;
+  variant?: ModelVariant;
+}
+
+export interface ClipModel {
+  /** Identity of the weights: `${name}-${12 hex}`, changes when an ONNX file changes. */
+  readonly id: string;
+  readonly name: string;
+  readonly dir: string;
+  /** Embedding dimension. */
+  readonly dim: number;
+  readonly preprocess: PreprocessSpec;
+  /** Stored with every embedding: a change means the photo must be embedded again. */
+  readonly preprocessVersion: string;
+  /** Maximum tokens per text, start and end tokens included. */
+  readonly contextLength: number;
+  /** `pixels` holds `count` CHW images back to back; returns one L2-normalised row per image. */
+  encodeImages(pixels: Float32Array, count: number): Promise<Float32Array[]>;
+  /** One L2-normalised row per text. */
+  encodeTexts(texts: string[]): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}

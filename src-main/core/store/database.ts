@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { LibraryError, errorMessage } from '../errors.ts';
+import { migrations, SCHEMA_VERSION } from './migrations.ts';
+
+export const DATABASE_FILE = 'library.sqlite';
+
+/**
+ * Opens (or creates) the library database and brings it to the current schema.
+ * A database written by a newer version of the app is refused rather than
+ * half-understood, so an older install can never damage a newer library.
+ */
+export function openDatabase(libraryDir: string, opts: { readonly?: boolean } = {}): Database {
+  const file = path.join(libraryDir, DATABASE_FILE);
+  if (!opts.readonly) fs.mkdirSync(libraryDir, { recursive: true });
+  let db: Database;
+  try {
+    db = new BetterSqlite3(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    db.pragma('journal_mode = WAL');
+  } catch (err) {
+    throw new LibraryError('library-invalid', file, `Cannot open the library database ${file}: ${errorMessage(err)}`, { cause: err });
+  }
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  try {
+    migrate(db, file);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+export function migrate(db: Database, file: string, target = SCHEMA_VERSION): void {
+  let version: number;
+  try {
+    version = db.pragma('user_version', { simple: true }) as number;
+  } catch (err) {
+    throw new LibraryError('library-invalid', file, `${file} is not a photo-search library (${errorMessage(err)}). Move it away or choose another --library folder.`, { cause: err });
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new LibraryError(
+      'library-newer',
+      file,
+      `${file} was written by a newer version of photo-search (schema ${version}, this version knows ${SCHEMA_VERSION}). Update the app to open it.`,
+    );
+  }
+  for (let v = version; v < target; v++) {
+    db.transaction(() => {
+      migrations[v](db);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+export function closeDatabase(db: Database): void {
+  if (!db.open) return;
+  if (!db.readonly) db.pragma('optimize');
+  db.close();
+}

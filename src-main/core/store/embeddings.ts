@@ -1,0 +1,102 @@
+import type { Database } from 'better-sqlite3';
+import { fromBlob, toBlob } from '../vectors/math.ts';
+
+export interface ModelStamp {
+  modelId: string;
+  dim: number;
+  count: number;
+  generation: number;
+}
+
+/**
+ * One L2-normalised vector per photo and model. `generation` counts changes per
+ * model, so a derived index can tell whether it is still in step with this table.
+ */
+export class EmbeddingTable {
+  constructor(private readonly db: Database) {}
+
+  registerModel(modelId: string, dim: number): void {
+    this.db.prepare('INSERT INTO models (model_id, dim) VALUES (?, ?) ON CONFLICT(model_id) DO UPDATE SET dim = excluded.dim').run(modelId, dim);
+  }
+
+  put(photoId: number, modelId: string, preprocessVersion: string, vector: Float32Array): void {
+    this.db
+      .prepare(
+        `INSERT INTO embeddings (photo_id, model_id, preprocess_version, vector) VALUES (?, ?, ?, ?)
+         ON CONFLICT(model_id, photo_id) DO UPDATE SET preprocess_version = excluded.preprocess_version, vector = excluded.vector`,
+      )
+      .run(photoId, modelId, preprocessVersion, toBlob(vector));
+  }
+
+  /** A copy of a file already in the library reuses its vectors instead of running the model again. */
+  copy(fromPhotoId: number, toPhotoId: number): string[] {
+    const rows = this.db.prepare('SELECT model_id AS modelId FROM embeddings WHERE photo_id = ?').all(fromPhotoId) as Array<{ modelId: string }>;
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO embeddings (photo_id, model_id, preprocess_version, vector)
+         SELECT ?, model_id, preprocess_version, vector FROM embeddings WHERE photo_id = ?`,
+      )
+      .run(toPhotoId, fromPhotoId);
+    return rows.map((r) => r.modelId);
+  }
+
+  /** New content makes every other model's vector for the photo wrong; they are re-made when that model is next used. */
+  dropOtherModels(photoId: number, keepModelId: string): void {
+    const others = this.db.prepare('SELECT model_id AS modelId FROM embeddings WHERE photo_id = ? AND model_id <> ?').all(photoId, keepModelId) as Array<{ modelId: string }>;
+    this.db.prepare('DELETE FROM embeddings WHERE photo_id = ? AND model_id <> ?').run(photoId, keepModelId);
+    this.bump(others.map((o) => o.modelId));
+  }
+
+  bump(modelIds: Iterable<string>): void {
+    const stmt = this.db.prepare('UPDATE models SET generation = generation + 1 WHERE model_id = ?');
+    for (const id of modelIds) stmt.run(id);
+  }
+
+  bumpAll(): void {
+    this.db.prepare('UPDATE models SET generation = generation + 1').run();
+  }
+
+  /** Photos that have no vector for this model yet, or one made with other preprocessing. */
+  missing(modelId: string, preprocessVersion: string): Array<{ id: number; path: string; folderId: number }> {
+    return this.db
+      .prepare(
+        `SELECT p.id, p.path, p.folder_id AS folderId FROM photos p JOIN folders f ON f.id = p.folder_id
+          WHERE f.online = 1 AND NOT EXISTS (
+            SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.photo_id = p.id AND e.preprocess_version = ?)
+          ORDER BY p.path`,
+      )
+      .all(modelId, preprocessVersion) as Array<{ id: number; path: string; folderId: number }>;
+  }
+
+  vector(modelId: string, photoId: number): Float32Array | undefined {
+    const row = this.db.prepare('SELECT vector FROM embeddings WHERE model_id = ? AND photo_id = ?').get(modelId, photoId) as { vector: Buffer } | undefined;
+    return row ? fromBlob(row.vector) : undefined;
+  }
+
+  vectors(modelId: string, photoIds: readonly number[]): Map<number, Float32Array> {
+    const rows = this.db
+      .prepare('SELECT photo_id AS id, vector FROM embeddings WHERE model_id = ? AND photo_id IN (SELECT value FROM json_each(?))')
+      .all(modelId, JSON.stringify(photoIds)) as Array<{ id: number; vector: Buffer }>;
+    return new Map(rows.map((r) => [r.id, fromBlob(r.vector)]));
+  }
+
+  *all(modelId: string): Generator<{ id: number; vector: Float32Array }> {
+    const stmt = this.db.prepare('SELECT photo_id AS id, vector FROM embeddings WHERE model_id = ?');
+    for (const row of stmt.iterate(modelId) as IterableIterator<{ id: number; vector: Buffer }>) {
+      yield { id: row.id, vector: fromBlob(row.vector) };
+    }
+  }
+
+  stamp(modelId: string): ModelStamp | undefined {
+    const row = this.db.prepare('SELECT dim, generation FROM models WHERE model_id = ?').get(modelId) as { dim: number; generation: number } | undefined;
+    if (!row) return undefined;
+    const { n } = this.db.prepare('SELECT count(*) AS n FROM embeddings WHERE model_id = ?').get(modelId) as { n: number };
+    return { modelId, dim: row.dim, count: n, generation: row.generation };
+  }
+
+  coverage(): Array<{ modelId: string; embedded: number }> {
+    return this.db
+      .prepare('SELECT m.model_id AS modelId, (SELECT count(*) FROM embeddings e WHERE e.model_id = m.model_id) AS embedded FROM models m ORDER BY m.model_id')
+      .all() as Array<{ modelId: string; embedded: number }>;
+  }
+}

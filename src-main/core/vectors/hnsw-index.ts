@@ -1,0 +1,220 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import hnswlib from 'hnswlib-node';
+import { InputError, LibraryError, errorMessage } from '../errors.ts';
+import { commitTempFile, removeAbandonedTempFiles, tempPathFor } from './atomic-file.ts';
+import type { ScoredId } from './exact.ts';
+import { scanHnswFile } from './hnsw-file.ts';
+import { INDEX_FORMAT_VERSION, readSidecar, sidecarPath, writeSidecar } from './hnsw-sidecar.ts';
+
+/** Graph degree and build effort: recall@10 above 0.95 at ef 64 on CLIP-sized vectors. */
+export const HNSW_M = 16;
+export const HNSW_EF_CONSTRUCTION = 200;
+/** Fixed so that the same vectors added in the same order give the same graph, hence the same results. */
+export const HNSW_SEED = 100;
+/** Search breadth is max(k * EF_SEARCH_FACTOR, EF_SEARCH_MIN) unless tuned on the instance. */
+export const EF_SEARCH_MIN = 64;
+export const EF_SEARCH_FACTOR = 2;
+
+const INITIAL_CAPACITY = 1024;
+/** hnswlib-node passes labels through a uint32. */
+const MAX_ID = 2 ** 32 - 1;
+
+type NativeIndex = InstanceType<typeof hnswlib.HierarchicalNSW>;
+
+/** What the index must agree with to be trusted; generation is the store's change counter for the model. */
+export interface IndexStamp {
+  modelId: string;
+  dim: number;
+  count: number;
+  generation: number;
+}
+
+export interface OpenResult {
+  index: HnswIndex;
+  rebuilt: boolean;
+  /** Why it was rebuilt: 'missing', 'stale: ...' or 'unreadable: ...'. */
+  reason?: string;
+}
+
+type Loaded = { index: HnswIndex } | { reason: string };
+
+function stampDifference(saved: IndexStamp, expected: IndexStamp): string | null {
+  if (saved.modelId !== expected.modelId) return `built for model ${saved.modelId}, expected ${expected.modelId}`;
+  if (saved.dim !== expected.dim) return `dimension ${saved.dim}, expected ${expected.dim}`;
+  if (saved.generation !== expected.generation) return `generation ${saved.generation}, library is at ${expected.generation}`;
+  if (saved.count !== expected.count) return `${saved.count} vectors, library has ${expected.count}`;
+  return null;
+}
+
+function checkId(id: number): void {
+  if (!Number.isInteger(id) || id < 0 || id > MAX_ID) {
+    throw new InputError(String(id), `Vector ids must be integers from 0 to ${MAX_ID}.`);
+  }
+}
+
+/**
+ * Approximate nearest-neighbour search over one model's embeddings (cosine), backed
+ * by hnswlib. It is a cache of the store: `open` trusts a saved file only when it
+ * provably matches what the store holds, and otherwise rebuilds it from the store.
+ *
+ * Removal marks a tombstone: the slot stays in the graph (and in saved files) until
+ * the index is rebuilt, so `deletedCount` tells the owner when a rebuild would pay.
+ */
+export class HnswIndex {
+  /** Lower bound of the search breadth; raise for recall, lower for speed. */
+  efMin = EF_SEARCH_MIN;
+  efFactor = EF_SEARCH_FACTOR;
+  /** hnswlib-node only takes plain arrays; one is reused for every call. */
+  private readonly point: number[];
+
+  private constructor(
+    readonly dim: number,
+    private readonly native: NativeIndex,
+    private readonly deleted: Set<number>,
+  ) {
+    this.point = new Array<number>(dim).fill(0);
+  }
+
+  static empty(dim: number, capacity = INITIAL_CAPACITY): HnswIndex {
+    if (!Number.isInteger(dim) || dim <= 0) throw new InputError(String(dim), 'A vector dimension must be a positive integer.');
+    const native = new hnswlib.HierarchicalNSW('cosine', dim);
+    native.initIndex(Math.max(1, Math.min(capacity, MAX_ID)), HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_SEED, false);
+    return new HnswIndex(dim, native, new Set());
+  }
+
+  /**
+   * Loads the index saved at `file` if it matches `expected`, else builds one from
+   * `source()` and says why. A rebuilt index is not saved here: the caller saves it
+   * with the stamp of the data it came from.
+   */
+  static open(file: string, expected: IndexStamp, source: () => Iterable<{ id: number; vector: Float32Array }>): OpenResult {
+    removeAbandonedTempFiles(file);
+    removeAbandonedTempFiles(sidecarPath(file));
+    const loaded = HnswIndex.load(file, expected);
+    if ('index' in loaded) return { index: loaded.index, rebuilt: false };
+    const index = HnswIndex.empty(expected.dim, Math.max(expected.count, INITIAL_CAPACITY));
+    for (const { id, vector } of source()) index.add(id, vector);
+    return { index, rebuilt: true, reason: loaded.reason };
+  }
+
+  private static load(file: string, expected: IndexStamp): Loaded {
+    if (!fs.existsSync(file)) return { reason: 'missing' };
+    const read = readSidecar(file);
+    if (!read.ok) return { reason: `${read.stale ? 'stale' : 'unreadable'}: ${read.why}` };
+    const { sidecar } = read;
+    const difference = stampDifference(sidecar.stamp, expected);
+    if (difference !== null) return { reason: `stale: ${difference}` };
+
+    try {
+      const bytes = fs.statSync(file).size;
+      if (bytes === 0 || bytes !== sidecar.bytes) return { reason: `unreadable: ${bytes} bytes, sidecar says ${sidecar.bytes}` };
+      const scan = scanHnswFile(file, expected.dim);
+      if (!scan.ok) return { reason: `unreadable: ${scan.why}` };
+      if (scan.info.crc32 !== sidecar.crc32) return { reason: 'unreadable: checksum differs from the sidecar' };
+      const live = scan.info.elements - sidecar.deleted.length;
+      if (live !== expected.count) return { reason: `stale: index holds ${live} vectors, library has ${expected.count}` };
+
+      const native = new hnswlib.HierarchicalNSW('cosine', expected.dim);
+      native.readIndexSync(file);
+      if (native.getCurrentCount() !== scan.info.elements) return { reason: 'unreadable: loader disagrees with the file on its size' };
+      return { index: new HnswIndex(expected.dim, native, new Set(sidecar.deleted)) };
+    } catch (err) {
+      return { reason: `unreadable: ${errorMessage(err)}` };
+    }
+  }
+
+  /** Live points (removed ones excluded). */
+  get size(): number {
+    return this.native.getCurrentCount() - this.deleted.size;
+  }
+
+  /** Removed points still occupying slots until the next rebuild. */
+  get deletedCount(): number {
+    return this.deleted.size;
+  }
+
+  /** Adds `v` under `id`, replacing the vector of an existing or removed id. */
+  add(id: number, v: Float32Array): void {
+    checkId(id);
+    const point = this.toPoint(v);
+    const capacity = this.native.getMaxElements();
+    if (this.native.getCurrentCount() >= capacity) {
+      this.native.resizeIndex(Math.min(Math.max(capacity * 2, INITIAL_CAPACITY), MAX_ID));
+    }
+    this.native.addPoint(point, id);
+    this.deleted.delete(id);
+  }
+
+  /** Hides `id` from searches; ids the index does not hold are ignored. */
+  remove(id: number): void {
+    if (!Number.isInteger(id) || id < 0 || id > MAX_ID || this.deleted.has(id)) return;
+    try {
+      this.native.markDelete(id);
+    } catch {
+      // hnswlib's only failure here is an unknown label, which is a no-op by contract.
+      return;
+    }
+    this.deleted.add(id);
+  }
+
+  /**
+   * The k nearest points by cosine similarity (score = 1 - cosine distance), best
+   * first. k is clamped to the live count. The search breadth is
+   * max(k * efFactor, efMin). With a filter, hnswlib only collects allowed points
+   * but walks the graph from the same entry point, so a filter that allows few
+   * points can yield fewer than k even though more exist: for very selective filters
+   * score the allowed ids exactly instead (exact.ts scoreIds).
+   */
+  search(q: Float32Array, k: number, filter?: (id: number) => boolean): ScoredId[] {
+    const point = this.toPoint(q);
+    const n = Math.min(Math.floor(k), this.size);
+    if (!(n > 0)) return [];
+    this.native.setEf(Math.max(n * this.efFactor, this.efMin));
+    const { distances, neighbors } = this.native.searchKnn(point, n, filter);
+    const out = new Array<ScoredId>(neighbors.length);
+    for (let i = 0; i < neighbors.length; i++) out[i] = { id: neighbors[i], score: 1 - distances[i] };
+    return out;
+  }
+
+  /**
+   * Writes the index atomically (temp file, fsync, rename, fsync directory), reads it
+   * back to check it is complete (hnswlib does not report a short write, e.g. a full
+   * disk), then writes the sidecar the same way. The sidecar goes last: until it is
+   * replaced, the old sidecar's checksum no longer matches and the file is rebuilt.
+   */
+  save(file: string, stamp: IndexStamp): void {
+    if (stamp.dim !== this.dim) throw new InputError(String(stamp.dim), `This index holds ${this.dim}-dimensional vectors.`);
+    const tmp = tempPathFor(file);
+    let written: { bytes: number; crc32: number };
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      this.native.writeIndexSync(tmp);
+      const scan = scanHnswFile(tmp, this.dim);
+      if (!scan.ok) throw new LibraryError('library-invalid', tmp, `the written file does not read back: ${scan.why}`);
+      written = scan.info;
+      commitTempFile(tmp, file);
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw new LibraryError('library-invalid', file, `Cannot save the search index ${file}: ${errorMessage(err)}`, { cause: err });
+    }
+    writeSidecar(file, {
+      format: INDEX_FORMAT_VERSION,
+      stamp: { modelId: stamp.modelId, dim: stamp.dim, count: stamp.count, generation: stamp.generation },
+      bytes: written.bytes,
+      crc32: written.crc32,
+      deleted: [...this.deleted],
+    });
+  }
+
+  private toPoint(v: Float32Array): number[] {
+    if (v.length !== this.dim) throw new InputError(`${v.length} values`, `Expected a vector of ${this.dim} values.`);
+    const point = this.point;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (!Number.isFinite(x)) throw new InputError(String(x), 'Vectors must hold finite numbers only.');
+      point[i] = x;
+    }
+    return point;
+  }
+}
