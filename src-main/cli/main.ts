@@ -1,10 +1,12 @@
 import path from 'node:path';
 import type { Filters, LibraryStatus, QueryTerm, SearchResult } from '../core/api/contract.ts';
+import { dispatch } from '../core/api/dispatch.ts';
 import { PhotoSearchService } from '../core/api/service.ts';
 import { InputError, PhotoSearchError, errorMessage } from '../core/errors.ts';
 import { defaultLibraryDir } from '../core/paths.ts';
 import { filterOptions, numberOption, parse } from './args.ts';
 import { ProgressBar, summaryLine } from './progress-bar.ts';
+import { serve, serveOptions } from './serve.ts';
 import { USAGE } from './usage.ts';
 
 type Parsed = ReturnType<typeof parse<typeof filterOptions>>;
@@ -32,7 +34,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
   }
   let service: PhotoSearchService | null = null;
   try {
-    const options = command === 'search' || command === 'similar' ? searchOptions : filterOptions;
+    const options = command === 'search' || command === 'similar' ? searchOptions : command === 'serve' ? serveOptions : filterOptions;
     const args = parse(rest, options) as Parsed & { values: Record<string, unknown> };
     if (args.values.help) {
       io.out.write(USAGE);
@@ -118,6 +120,8 @@ const commands: Record<string, Command> = {
     io.out.write(args.values.json ? `${JSON.stringify(result)}\n` : `Forgot ${args.positionals[0]}: ${result.removedPhotos} photos removed from the library. No file was touched.\n`);
     return 0;
   },
+
+  serve: (service, args, io) => serve(service, args.values, io),
 };
 
 async function runSearch(service: PhotoSearchService, args: Parsed & { values: Record<string, unknown> }, io: Io, terms: QueryTerm[]): Promise<number> {
@@ -135,7 +139,7 @@ async function runSearch(service: PhotoSearchService, args: Parsed & { values: R
   };
   const k = numberOption('k', v.k as string | undefined, 1, 100_000) ?? 20;
   const minScore = numberOption('min-score', v['min-score'] as string | undefined, -1, 1);
-  const result = await service.search({ terms, filters, k, minScore });
+  const result = (await dispatch(service, 'search', { terms, filters, k, minScore })) as SearchResult;
   io.out.write(v.json ? `${JSON.stringify(result)}\n` : formatResults(result));
   return 0;
 }

@@ -7,6 +7,7 @@ Usage:
   photo-search similar <photo> [options]    near-duplicates and look-alikes of a photo (a file or a photo id)
   photo-search status                       folders, photos, model, index health, files that failed
   photo-search forget <folder>              drop a folder from the library (the files are not touched)
+  photo-search serve [--port N] [--open]    the app in a browser on this machine (127.0.0.1, per-run access token)
 
 Search options:
   -k <n>                  how many results (default 20)

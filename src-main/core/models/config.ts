@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
-import { ModelError, errorMessage } from '../errors.ts';
+import { ModelError } from '../errors.ts';
+import { readJsonFile } from './json-file.ts';
 import type { ModelFiles } from './layout.ts';
 import type { PreprocessSpec } from './types.ts';
 
@@ -24,11 +25,11 @@ const PIL_RESAMPLE: Record<number, PreprocessSpec['resample']> = { 0: 'nearest',
 
 const positive = z.number().int().positive();
 const triple = z.union([z.number(), z.array(z.number()).length(3)]).transform((v): [number, number, number] => (typeof v === 'number' ? [v, v, v] : [v[0], v[1], v[2]]));
-const hwSize = z.looseObject({ height: positive, width: positive });
+const hwSize = z.object({ height: positive, width: positive });
 
-const hfPreprocessor = z.looseObject({
+const hfPreprocessor = z.object({
   do_resize: z.boolean().optional(),
-  size: z.union([positive, z.looseObject({ shortest_edge: positive }), hwSize]).optional(),
+  size: z.union([positive, z.object({ shortest_edge: positive }), hwSize]).optional(),
   resample: z.number().int().optional(),
   do_center_crop: z.boolean().optional(),
   crop_size: z.union([positive, hwSize]).optional(),
@@ -39,7 +40,7 @@ const hfPreprocessor = z.looseObject({
   image_std: triple.optional(),
 });
 
-const openClipPreprocessor = z.looseObject({
+const openClipPreprocessor = z.object({
   size: z.union([positive, z.array(positive).length(2)]),
   mean: triple.optional(),
   std: triple.optional(),
@@ -47,35 +48,27 @@ const openClipPreprocessor = z.looseObject({
   resize_mode: z.string().optional(),
 });
 
-const hfConfig = z.looseObject({
+const hfConfig = z.object({
   model_type: z.string().optional(),
   projection_dim: positive.optional(),
-  text_config: z.looseObject({ max_position_embeddings: positive.optional() }).optional(),
+  text_config: z.object({ max_position_embeddings: positive.optional() }).optional(),
 });
 
-const openClipConfig = z.looseObject({
+const openClipConfig = z.object({
   embed_dim: positive.optional(),
-  text_cfg: z.looseObject({ context_length: positive.optional() }).optional(),
+  text_cfg: z.object({ context_length: positive.optional() }).optional(),
 });
 
-const tokenizerConfig = z.looseObject({ model_max_length: z.number().optional() });
+const tokenizerConfig = z.object({ model_max_length: z.number().optional() });
 
 function invalid(file: string, message: string, cause?: unknown): ModelError {
-  return new ModelError('model-invalid', file, `${file}: ${message}`, { cause });
+  return new ModelError('model-invalid', modelDirOf(file), `${file}: ${message}`, { cause });
 }
 
-export async function readJsonFile(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw invalid(file, `cannot be read (${errorMessage(err)})`, err);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw invalid(file, `is not valid JSON (${errorMessage(err)})`, err);
-  }
+/** Model JSON files sit in the model directory or one level down (Immich's visual/ and textual/). */
+function modelDirOf(file: string): string {
+  const parent = path.dirname(file);
+  return ['visual', 'textual'].includes(path.basename(parent)) ? path.dirname(parent) : parent;
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, file: string): z.infer<T> {
@@ -147,10 +140,10 @@ function sensibleMaxLength(value: number | undefined): number | undefined {
 
 export async function readModelConfig(files: ModelFiles): Promise<ModelConfig> {
   const tokenizerMax = files.tokenizerConfig
-    ? sensibleMaxLength(parse(tokenizerConfig, await readJsonFile(files.tokenizerConfig), files.tokenizerConfig).model_max_length)
+    ? sensibleMaxLength(parse(tokenizerConfig, await readJsonFile(files.tokenizerConfig, files.dir), files.tokenizerConfig).model_max_length)
     : undefined;
-  const preprocessorJson = await readJsonFile(files.preprocessor);
-  const configJson = await readJsonFile(files.config);
+  const preprocessorJson = await readJsonFile(files.preprocessor, files.dir);
+  const configJson = await readJsonFile(files.config, files.dir);
 
   if (files.layout === 'immich') {
     const cfg = parse(openClipConfig, configJson, files.config);

@@ -29,9 +29,9 @@ function extensionsFor(type: string): readonly string[] {
 /** Local midnight of a YYYY-MM-DD date: photo dates are wall-clock times where they were taken. */
 export function localDay(date: string): number {
   const [y, m, d] = date.split('-').map(Number);
-  const t = new Date(y, m - 1, d).getTime();
-  if (Number.isNaN(t) || new Date(t).getDate() !== d) throw new InputError(date, `"${date}" is not a valid date; use YYYY-MM-DD.`);
-  return t;
+  const day = new Date(y, m - 1, d);
+  if (Number.isNaN(day.getTime()) || day.getFullYear() !== y || day.getMonth() !== m - 1 || day.getDate() !== d) throw new InputError(date, `"${date}" is not a valid date; use YYYY-MM-DD.`);
+  return day.getTime();
 }
 
 /** Translates the user's filters into a WHERE clause over `photos p`; null when nothing is filtered. */

@@ -20,8 +20,6 @@ export interface HnswFileInfo {
   crc32: number;
   /** Elements stored, including the ones marked deleted. */
   elements: number;
-  capacity: number;
-  m: number;
 }
 
 const HEADER_BYTES = 96;
@@ -152,7 +150,7 @@ function scan(file: string, dim: number): HnswFileInfo {
     }
     if (recordsLeft > 0) throw new Unsound(`truncated: ${recordsLeft} of ${header.elements} link records missing`);
     if (nextRecord !== bytes) throw new Unsound(`${bytes - nextRecord} unexpected bytes after the last record`);
-    return { bytes, crc32: crc >>> 0, elements: header.elements, capacity: header.capacity, m: header.m };
+    return { bytes, crc32: crc >>> 0, elements: header.elements };
   } finally {
     fs.closeSync(fd);
   }

@@ -7,7 +7,7 @@ import type { ScoredId } from './exact.ts';
 import { scanHnswFile } from './hnsw-file.ts';
 import { INDEX_FORMAT_VERSION, readSidecar, sidecarPath, writeSidecar } from './hnsw-sidecar.ts';
 
-/** Graph degree and build effort: recall@10 above 0.95 at ef 64 on CLIP-sized vectors. */
+/** Graph degree and build effort (hnswlib's own defaults): the trade-off most published recall figures use. */
 export const HNSW_M = 16;
 export const HNSW_EF_CONSTRUCTION = 200;
 /** Fixed so that the same vectors added in the same order give the same graph, hence the same results. */

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type net from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import tls from 'node:tls';
 import { ModelError } from '../../errors.ts';
 import { bareHostname, proxyAuthorization, proxyFor } from './proxy.ts';
@@ -103,7 +103,10 @@ function requestOnce(url: URL, opts: HttpGetOptions): Promise<http.IncomingMessa
       start(http.request(url, { method: 'GET', headers, signal: opts.signal }));
     } else if (proxy) {
       openTunnel(proxy, url, opts).then((socket) => {
-        const tlsSocket = tls.connect({ socket, host: bareHostname(url), servername: bareHostname(url), ALPNProtocols: ['http/1.1'] });
+        const host = bareHostname(url);
+        // SNI carries names only; for an IP literal the certificate is still checked against `host`.
+        const servername = isIP(host) ? undefined : host;
+        const tlsSocket = tls.connect({ socket, host, servername, ALPNProtocols: ['http/1.1'] });
         start(https.request(url, { method: 'GET', headers, signal: opts.signal, createConnection: () => tlsSocket }));
       }, fail);
     } else {
@@ -113,7 +116,7 @@ function requestOnce(url: URL, opts: HttpGetOptions): Promise<http.IncomingMessa
 }
 
 /** A raw TCP stream to `target` through an http proxy's CONNECT method. */
-function openTunnel(proxy: URL, target: URL, opts: HttpGetOptions): Promise<net.Socket> {
+function openTunnel(proxy: URL, target: URL, opts: HttpGetOptions): Promise<Socket> {
   const authority = `${target.hostname}:${target.port || 443}`;
   return new Promise((resolve, reject) => {
     const req = http.request({

@@ -1,0 +1,58 @@
+const count = new Intl.NumberFormat(undefined);
+
+export function formatCount(n: number): string {
+  return count.format(n);
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** Photo dates are wall-clock times where they were taken; shown as such. */
+export function formatTakenAt(ms: number | null): string {
+  if (ms === null) return 'Unknown';
+  return new Date(ms).toLocaleString(undefined, { dateStyle: 'long', timeStyle: 'short' });
+}
+
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return 'estimating…';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s left`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s left`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min left`;
+}
+
+export function formatRate(photosPerSecond: number): string {
+  return photosPerSecond > 0 ? `${photosPerSecond.toFixed(photosPerSecond < 10 ? 1 : 0)} photos/s` : '';
+}
+
+function coordinate(value: number, positive: string, negative: string): string {
+  return `${Math.abs(value).toFixed(5)}° ${value >= 0 ? positive : negative}`;
+}
+
+export function formatPlace(latitude: number | null, longitude: number | null): string {
+  if (latitude === null || longitude === null) return 'No location';
+  return `${coordinate(latitude, 'N', 'S')}, ${coordinate(longitude, 'E', 'W')}`;
+}
+
+export function formatDimensions(width: number, height: number): string {
+  const megapixels = (width * height) / 1e6;
+  return `${width} × ${height}${megapixels >= 0.1 ? ` (${megapixels.toFixed(1)} MP)` : ''}`;
+}
+
+/** The last part of a path, whichever separator the platform uses. */
+export function fileName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1) || path;
+}

@@ -1,0 +1,129 @@
+import type { IndexProgress, LibraryStatus } from '../../../src-main/core/api/contract.ts';
+import { ApiError, toApiError } from '../api/api-error.ts';
+import type { PhotoSearchClient } from '../api/client.ts';
+
+function finished(p: IndexProgress | null): boolean {
+  return p === null || p.phase === 'done' || p.phase === 'cancelled';
+}
+
+/** The library as the interface shows it: folders, model, counts, and the indexing run. */
+export class LibraryState {
+  status = $state.raw<LibraryStatus | null>(null);
+  progress = $state.raw<IndexProgress | null>(null);
+  /** The status could not be read at all (server gone, library unreadable). */
+  loadError = $state.raw<ApiError | null>(null);
+  /** The last thing the user asked for failed (a folder that does not exist, indexing without a model). */
+  actionError = $state.raw<ApiError | null>(null);
+  adding = $state(false);
+  /** Bumped whenever the engine reports a change, so results can be refreshed. */
+  changes = $state(0);
+
+  constructor(private readonly api: PhotoSearchClient) {}
+
+  get indexing(): boolean {
+    return !finished(this.progress);
+  }
+
+  get hasModel(): boolean {
+    return this.status?.model != null;
+  }
+
+  /**
+   * First launch, or nothing to search yet: no folder, no model, or folders that
+   * were never indexed. Once a run starts, the main view takes over and shows it.
+   */
+  get needsSetup(): boolean {
+    const s = this.status;
+    if (!s) return false;
+    return s.folders.length === 0 || s.model === null || (s.photos === 0 && this.progress === null);
+  }
+
+  connect(): () => void {
+    const stops = [
+      this.api.onEvent('index-progress', (p) => {
+        this.progress = p;
+      }),
+      this.api.onEvent('library-changed', () => {
+        this.changes += 1;
+        void this.refresh();
+      }),
+    ];
+    void this.refresh();
+    return () => stops.forEach((stop) => stop());
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const status = await this.api.status({});
+      this.status = status;
+      this.loadError = null;
+      if (status.indexing) this.progress = status.indexing;
+    } catch (err) {
+      this.loadError = toApiError(err);
+    }
+  }
+
+  private async act(action: () => Promise<unknown>): Promise<boolean> {
+    this.actionError = null;
+    try {
+      await action();
+      return true;
+    } catch (err) {
+      this.actionError = toApiError(err);
+      return false;
+    }
+  }
+
+  async addFolders(paths: string[]): Promise<boolean> {
+    if (paths.length === 0) return false;
+    this.adding = true;
+    try {
+      const ok = await this.act(() => this.api.addFolders({ paths }));
+      await this.refresh();
+      return ok;
+    } finally {
+      this.adding = false;
+    }
+  }
+
+  async forgetFolder(path: string): Promise<void> {
+    await this.act(() => this.api.forgetFolder({ path }));
+    await this.refresh();
+  }
+
+  /** Starts a run and returns at once: progress arrives as events, the end as library-changed. */
+  startIndexing(): void {
+    if (this.indexing) return;
+    this.actionError = null;
+    this.progress = { phase: 'scanning', found: 0, toEmbed: 0, embedded: 0, reused: 0, removed: 0, failed: 0, unchanged: 0, offline: [], photosPerSecond: 0, etaSeconds: null, paused: false };
+    this.api.index({}).then(
+      (final) => {
+        this.progress = final;
+        void this.refresh();
+      },
+      (err: unknown) => {
+        this.progress = null;
+        this.actionError = toApiError(err);
+        void this.refresh();
+      },
+    );
+  }
+
+  async pause(): Promise<void> {
+    if (this.progress) this.progress = { ...this.progress, paused: true };
+    await this.act(() => this.api.pauseIndexing({}));
+  }
+
+  async resume(): Promise<void> {
+    if (this.progress) this.progress = { ...this.progress, paused: false };
+    await this.act(() => this.api.resumeIndexing({}));
+  }
+
+  async cancel(): Promise<void> {
+    await this.act(() => this.api.cancelIndexing({}));
+  }
+
+  dismissError(): void {
+    this.actionError = null;
+  }
+}

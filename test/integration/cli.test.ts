@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src-main/cli/main.ts';
+import { createLibraryFixture, type LibraryFixture } from '../helpers/library-fixture.ts';
+
+let fx: LibraryFixture;
+
+class Capture extends Writable {
+  text = '';
+  isTTY = false;
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new Capture();
+  const err = new Capture();
+  const code = await main([...argv, '--library', fx.libraryDir], { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream });
+  return { code, out: out.text, err: err.text };
+}
+
+beforeAll(async () => {
+  fx = await createLibraryFixture('cli');
+});
+afterAll(() => fx?.cleanup());
+
+describe('photo-search command line', () => {
+  it('says how to get a model when none is set up', async () => {
+    const { code, err } = await cli('search', 'red');
+    expect(code).toBe(1);
+    expect(err).toMatch(/No model is set up.*--model/s);
+  });
+
+  it('indexes a folder and prints a summary', async () => {
+    const { code, out } = await cli('index', fx.photosDir, '--model', fx.modelDir);
+    expect(code).toBe(0);
+    const photos = fx.manifest.entries.filter((f) => f.kind === 'photo').length;
+    expect(out).toContain(`${photos} embedded`);
+    expect(out).toMatch(/\d+ failed/);
+  });
+
+  it('remembers the model and prints ranked paths with scores', async () => {
+    const { code, out } = await cli('search', 'yellow', '-k', '3');
+    expect(code).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      const [score, ...file] = line.trim().split(/\s+/);
+      expect(Number(score)).toBeGreaterThan(0);
+      const entry = fx.manifest.entries.find((f) => path.join(fx.photosDir, f.relPath) === file.join(' '));
+      expect(entry?.colour).toBe('yellow');
+    }
+  });
+
+  it('finds the near-duplicate with `similar`, as JSON', async () => {
+    const { code, out } = await cli('similar', path.join(fx.photosDir, 'near-dup', 'original.jpg'), '--json', '-k', '2');
+    expect(code).toBe(0);
+    const result = JSON.parse(out);
+    expect(result.hits[0].path).toBe(path.join(fx.photosDir, 'near-dup', 'copy-small.jpg'));
+  });
+
+  it('combines text, image and a negative term with filters', async () => {
+    const redPlain = fx.manifest.entries.find((f) => f.kind === 'photo' && f.colour === 'red' && f.pattern === 'plain')!;
+    const { code, out } = await cli(
+      'search', 'stripes', '--image', path.join(fx.photosDir, redPlain.relPath), '--image-weight', '0.5', '--not', 'blue', '--type', 'jpg,png', '--json',
+    );
+    expect(code).toBe(0);
+    const { hits } = JSON.parse(out);
+    const first = fx.manifest.entries.find((f) => path.join(fx.photosDir, f.relPath) === hits[0].path);
+    expect(first).toMatchObject({ colour: 'red', pattern: 'stripes' });
+    expect(hits.every((h: { path: string }) => /\.(jpg|jpeg|jpe|png)$/i.test(h.path))).toBe(true);
+  });
+
+  it('status lists folders, the model and the files that failed with their reason', async () => {
+    const { code, out } = await cli('status');
+    expect(code).toBe(0);
+    expect(out).toContain(fx.photosDir);
+    expect(out).toContain('Model: model');
+    const broken = fx.manifest.entries.filter((f) => f.kind === 'broken');
+    for (const b of broken) expect(out).toContain(path.join(fx.photosDir, b.relPath));
+  });
+
+  it.each([
+    [['search', 'red', '-k', 'many'], /-k must be a number/],
+    [['search', 'red', '--after', '2021-13-01'], /2021-13-01/],
+    [['search', 'red', '--type', 'docx'], /Unknown file type "docx"/],
+    [['search', 'red', '--image-weight', '3'], /--image-weight must be a number from 0 to 1/],
+    [['frobnicate'], /Unknown command "frobnicate"/],
+    [['search'], /Give a description/],
+    [['forget', '/nowhere/at/all'], /is not a library folder/],
+    [['index', '/nowhere/at/all'], /Cannot add \/nowhere\/at\/all/],
+  ])('bad input %j gets a clear message', async (argv, message) => {
+    const { code, err } = await cli(...(argv as string[]));
+    expect(code).not.toBe(0);
+    expect(err).toMatch(message);
+  });
+
+  it('forgets a folder', async () => {
+    const { code, out } = await cli('forget', fx.photosDir);
+    expect(code).toBe(0);
+    expect(out).toMatch(/photos removed from the library. No file was touched./);
+    const status = await cli('status', '--json');
+    expect(JSON.parse(status.out).photos).toBe(0);
+  });
+});
