@@ -1,27 +1,33 @@
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import { defineConfig } from 'electron-vite';
 
 // Native modules (onnxruntime-node, better-sqlite3, hnswlib-node, sharp) stay external:
 // they are loaded from node_modules (unpacked from asar in packaged builds).
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin()],
     build: {
       outDir: 'out/main',
-      rollupOptions: {
+      // Dependencies stay in node_modules: native modules cannot be bundled.
+      externalizeDeps: true,
+      rolldownOptions: {
         input: {
           index: resolve('src-main/electron/main.ts'),
+          // The engine process (utilityProcess); main.ts starts it from out/main/worker.js.
           worker: resolve('src-main/electron/worker.ts'),
         },
       },
     },
   },
   preload: {
-    plugins: [externalizeDepsPlugin()],
     build: {
       outDir: 'out/preload',
-      rollupOptions: { input: { index: resolve('src-main/preload/index.ts') } },
+      // A sandboxed preload cannot load modules: it must be one self-contained CommonJS file.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve('src-main/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+      },
     },
   },
   renderer: {
@@ -30,7 +36,7 @@ export default defineConfig({
     build: {
       outDir: resolve('out/renderer'),
       emptyOutDir: true,
-      rollupOptions: { input: resolve('src-renderer/index.html') },
+      rolldownOptions: { input: resolve('src-renderer/index.html') },
     },
   },
 });

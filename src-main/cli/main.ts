@@ -6,6 +6,7 @@ import { InputError, PhotoSearchError, errorMessage } from '../core/errors.ts';
 import { defaultLibraryDir } from '../core/paths.ts';
 import { filterOptions, numberOption, parse } from './args.ts';
 import { ProgressBar, summaryLine } from './progress-bar.ts';
+import { modelsCommand } from './models-command.ts';
 import { serve, serveOptions } from './serve.ts';
 import { USAGE } from './usage.ts';
 
@@ -25,6 +26,11 @@ const searchOptions = {
   'not-weight': { type: 'string' },
 } as const;
 
+const modelsOptions = {
+  quantized: { type: 'boolean', default: false },
+  id: { type: 'string' },
+} as const;
+
 /** Runs one command; returns the process exit code (0 ok, 1 failed, 2 bad usage). */
 export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
   const [command, ...rest] = argv;
@@ -34,7 +40,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
   }
   let service: PhotoSearchService | null = null;
   try {
-    const options = command === 'search' || command === 'similar' ? searchOptions : command === 'serve' ? serveOptions : filterOptions;
+    const options = command === 'search' || command === 'similar' ? searchOptions : command === 'serve' ? serveOptions : command === 'models' ? modelsOptions : filterOptions;
     const args = parse(rest, options) as Parsed & { values: Record<string, unknown> };
     if (args.values.help) {
       io.out.write(USAGE);
@@ -62,31 +68,20 @@ function errorBody(err: unknown) {
 type Command = (service: PhotoSearchService, args: Parsed & { values: Record<string, unknown> }, io: Io) => Promise<number>;
 
 const commands: Record<string, Command> = {
-  async index(service, args, io) {
-    const json = args.values.json as boolean;
-    const bar = new ProgressBar(io.err);
-    const stopProgress = json ? () => {} : service.events.on('index-progress', (p) => bar.update(p));
-    let interrupts = 0;
-    const onSigint = () => {
-      if (++interrupts > 1) process.exit(130);
-      io.err.write('\nStopping after the current batch… (Ctrl-C again to quit at once)\n');
-      void service.cancelIndexing();
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      const result = await service.index({ paths: args.positionals.length ? args.positionals : undefined });
-      bar.finish();
-      if (json) io.out.write(`${JSON.stringify(result)}\n`);
-      else {
-        io.out.write(`${summaryLine(result)}\n`);
-        if (result.failed > 0) io.out.write('Files that could not be read are listed by `photo-search status`.\n');
-      }
-      return result.phase === 'cancelled' ? 130 : 0;
-    } finally {
-      stopProgress();
-      process.off('SIGINT', onSigint);
-    }
-  },
+  index: (service, args, io) => runIndex(service, args.positionals, args.values.json as boolean, io),
+
+  models: (service, args, io) =>
+    modelsCommand(
+      service,
+      {
+        positionals: args.positionals,
+        json: args.values.json as boolean,
+        quantized: args.values.quantized as boolean,
+        id: args.values.id as string | undefined,
+        reindex: () => runIndex(service, [], args.values.json as boolean, io),
+      },
+      io,
+    ),
 
   async search(service, args, io) {
     const text = args.positionals.join(' ').trim();
@@ -123,6 +118,32 @@ const commands: Record<string, Command> = {
 
   serve: (service, args, io) => serve(service, args.values, io),
 };
+
+/** An indexing run with a progress bar on stderr; Ctrl-C stops after the batch in flight. */
+async function runIndex(service: PhotoSearchService, paths: string[], json: boolean, io: Io): Promise<number> {
+  const bar = new ProgressBar(io.err);
+  const stopProgress = json ? () => {} : service.events.on('index-progress', (p) => bar.update(p));
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(130);
+    io.err.write('\nStopping after the current batch… (Ctrl-C again to quit at once)\n');
+    void service.cancelIndexing();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await service.index({ paths: paths.length ? paths : undefined });
+    bar.finish();
+    if (json) io.out.write(`${JSON.stringify(result)}\n`);
+    else {
+      io.out.write(`${summaryLine(result)}\n`);
+      if (result.failed > 0) io.out.write('Files that could not be read are listed by `photo-search status`.\n');
+    }
+    return result.phase === 'cancelled' ? 130 : 0;
+  } finally {
+    stopProgress();
+    process.off('SIGINT', onSigint);
+  }
+}
 
 async function runSearch(service: PhotoSearchService, args: Parsed & { values: Record<string, unknown> }, io: Io, terms: QueryTerm[]): Promise<number> {
   const v = args.values;

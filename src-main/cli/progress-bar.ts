@@ -1,12 +1,5 @@
+import { formatEta } from './format.ts';
 import type { IndexProgress } from '../core/api/contract.ts';
-
-function formatEta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '--';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
 
 export function progressLine(p: IndexProgress, width = 24): string {
   if (p.phase === 'scanning') return `Scanning… ${p.found} photos found`;

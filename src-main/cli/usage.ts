@@ -8,6 +8,11 @@ Usage:
   photo-search status                       folders, photos, model, index health, files that failed
   photo-search forget <folder>              drop a folder from the library (the files are not touched)
   photo-search serve [--port N] [--open]    the app in a browser on this machine (127.0.0.1, per-run access token)
+  photo-search models list                  the model catalog, what is installed, which is active
+  photo-search models install <id>          download a model (resumable; --quantized for the int8 variant)
+  photo-search models use <id>              switch models; photos are re-embedded while search keeps the old one
+  photo-search models import <dir>          install a model folder copied from another machine (--id <id>)
+  photo-search models remove <id>           delete an installed model that is not active
 
 Search options:
   -k <n>                  how many results (default 20)

@@ -36,7 +36,7 @@ export type BridgeEvents = EngineEvents & ShellEvents;
 export type BridgeEventName = keyof BridgeEvents;
 
 // A record keyed by every event name makes a missing or misspelt name a type error.
-const engineEventSet: Record<keyof EngineEvents, true> = { 'index-progress': true, 'library-changed': true };
+const engineEventSet: Record<keyof EngineEvents, true> = { 'index-progress': true, 'library-changed': true, 'model-download': true };
 const shellEventSet: Record<keyof ShellEvents, true> = { find: true, 'engine-status': true };
 
 export const engineEventNames = Object.keys(engineEventSet) as (keyof EngineEvents)[];

@@ -50,5 +50,5 @@ export function payloadProblem(payload: unknown, limits: PayloadLimits = default
     }
     return null;
   };
-  return visit(payload, 'the payload', 0);
+  return visit(payload, 'payload', 0);
 }

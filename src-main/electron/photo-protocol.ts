@@ -4,10 +4,9 @@
  * engine resolves ids it indexed itself, and anything else is refused.
  */
 import { errorMessage } from '../core/errors.ts';
+import { DEFAULT_THUMB_SIZE, PHOTO_SCHEME } from './photo-urls.ts';
 import { shellErrorBody } from './shell-errors.ts';
 
-export const PHOTO_SCHEME = 'photo';
-export const DEFAULT_THUMB_SIZE = 256;
 export const MIN_THUMB_SIZE = 16;
 export const MAX_THUMB_SIZE = 1024;
 
@@ -51,14 +50,6 @@ export function parsePhotoUrl(raw: string): PhotoUrlCheck {
     return { ok: false, status: 400, reason: `size must be a whole number of pixels from ${MIN_THUMB_SIZE} to ${MAX_THUMB_SIZE}` };
   }
   return { ok: true, request: { kind: 'thumb', id, size } };
-}
-
-export function thumbnailUrl(id: number, size: number = DEFAULT_THUMB_SIZE): string {
-  return `${PHOTO_SCHEME}://thumb/${id}?size=${size}`;
-}
-
-export function photoUrl(id: number): string {
-  return `${PHOTO_SCHEME}://full/${id}`;
 }
 
 export interface PhotoSource {

@@ -36,12 +36,16 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
  * Longest wait per call; null waits as long as the call runs. Loading a model
- * happens on the first status or search, hence their margin; an index run lasts
- * as long as the library takes and is stopped with cancelIndexing instead.
+ * happens on the first status or search, hence their margin; an index run, a
+ * model download or import lasts as long as it takes and reports progress as
+ * events instead.
  */
 const timeoutOverrides: Partial<Record<WorkerOperation, number | null>> = {
   status: 120_000,
   search: 120_000,
+  useModel: 120_000,
+  installModel: null,
+  importModel: null,
   forgetFolder: 120_000,
   cancelIndexing: 120_000,
   index: null,

@@ -2,7 +2,9 @@ import type { ServerResponse } from 'node:http';
 import type { EngineEvents } from '../core/api/contract.ts';
 import type { ServedEngine } from './engine.ts';
 
-const EVENT_NAMES: ReadonlyArray<keyof EngineEvents> = ['index-progress', 'library-changed'];
+// Keyed by every event name, so an event added to the contract and not streamed here is a type error.
+const STREAMED: Record<keyof EngineEvents, true> = { 'index-progress': true, 'library-changed': true, 'model-download': true };
+const EVENT_NAMES = Object.keys(STREAMED) as Array<keyof EngineEvents>;
 /** Proxies and sleeping laptops drop silent connections; a comment line now and then keeps it open. */
 const KEEPALIVE_MS = 15_000;
 

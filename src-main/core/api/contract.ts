@@ -80,8 +80,50 @@ export interface FileFailure {
 
 export interface ModelCoverage {
   modelId: string;
+  name: string | null;
   embedded: number;
   active: boolean;
+  /** Being embedded in the background; becomes active once every photo has a vector. */
+  pending: boolean;
+}
+
+export interface ModelListing {
+  id: string;
+  displayName: string;
+  whenToPick: string;
+  downloadSizeMB: number | null;
+  languages: string[];
+  licence: string | null;
+  isDefault: boolean;
+  inCatalog: boolean;
+  installed: boolean;
+  variant: 'fp32' | 'quantized' | null;
+  hasQuantized: boolean;
+  active: boolean;
+  pending: boolean;
+}
+
+export interface ModelsOverview {
+  models: ModelListing[];
+  modelsDir: string;
+  /** The active model's folder when it is not one of the installed models (set with --model). */
+  customModelDir: string | null;
+}
+
+export interface ModelSwitch {
+  active: string | null;
+  pending: string | null;
+  /** Photos the new model still has to embed before it takes over. */
+  toEmbed: number;
+}
+
+export interface ModelDownloadProgress {
+  id: string;
+  file: string;
+  bytes: number;
+  total: number;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
 }
 
 export interface LibraryStatus {
@@ -113,6 +155,8 @@ export interface IndexProgress {
   paused: boolean;
 }
 
+const modelId = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a model id such as clip-vit-b32-laion2b').max(100);
+
 export const folderListSchema = z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(100) });
 
 export const operations = {
@@ -125,6 +169,11 @@ export const operations = {
   cancelIndexing: { input: z.object({}) },
   search: { input: searchInputSchema },
   photo: { input: z.object({ id: z.number().int().positive() }) },
+  models: { input: z.object({}) },
+  installModel: { input: z.object({ id: modelId, quantized: z.boolean().default(false) }) },
+  useModel: { input: z.object({ id: modelId }) },
+  importModel: { input: z.object({ path: z.string().min(1).max(4096), id: modelId.optional() }) },
+  removeModel: { input: z.object({ id: modelId }) },
 } as const;
 
 export type OperationName = keyof typeof operations;
@@ -140,11 +189,17 @@ export interface OperationOutputs {
   cancelIndexing: IndexProgress | null;
   search: SearchResult;
   photo: PhotoSummary;
+  models: ModelsOverview;
+  installModel: ModelListing;
+  useModel: ModelSwitch;
+  importModel: ModelListing;
+  removeModel: { removed: string };
 }
 
 export interface EngineEvents {
   'index-progress': IndexProgress;
-  'library-changed': { reason: 'indexed' | 'folder-added' | 'folder-removed' };
+  'library-changed': { reason: 'indexed' | 'folder-added' | 'folder-removed' | 'model-changed' };
+  'model-download': ModelDownloadProgress;
 }
 
 /** What every front end sees: the same calls, the same events. */

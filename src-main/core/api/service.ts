@@ -4,6 +4,9 @@ import type {
   FolderStatus,
   IndexProgress,
   LibraryStatus,
+  ModelListing,
+  ModelsOverview,
+  ModelSwitch,
   OperationInput,
   PhotoSearchApi,
   PhotoSummary,
@@ -11,6 +14,7 @@ import type {
 } from './contract.ts';
 import { searchInputSchema } from './contract.ts';
 import { EngineEventBus } from './events.ts';
+import { ModelLibrary } from './model-library.ts';
 import { InputError, LibraryError, ModelError, PhotoSearchError, errorMessage } from '../errors.ts';
 import { indexLibrary } from '../indexer/indexer.ts';
 import { makeThumbnail } from '../media/thumbnail.ts';
@@ -31,7 +35,6 @@ export interface ServiceOptions {
   decodeConcurrency?: number;
 }
 
-const MODEL_DIR_SETTING = 'model-dir';
 
 export const NO_MODEL_HELP =
   'No model is set up. Point --model at a model directory (Hugging Face ONNX layout: onnx/vision_model.onnx, onnx/text_model.onnx, ' +
@@ -56,7 +59,9 @@ export class PhotoSearchService implements PhotoSearchApi {
   readonly events = new EngineEventBus();
   readonly paths: LibraryPaths;
   private readonly textCache = new TextEmbeddingCache();
+  private readonly library: ModelLibrary;
   private active: Promise<ActiveModel> | null = null;
+  private pending: Promise<ActiveModel> | null = null;
   private run: IndexRun | null = null;
 
   private constructor(
@@ -64,32 +69,39 @@ export class PhotoSearchService implements PhotoSearchApi {
     private readonly opts: ServiceOptions,
   ) {
     this.paths = new LibraryPaths(opts.libraryDir);
-    if (opts.modelDir) store.setSetting(MODEL_DIR_SETTING, path.resolve(opts.modelDir));
+    this.library = new ModelLibrary(store, this.paths.models, this.events);
+    if (opts.modelDir) this.library.setActive(opts.modelDir);
   }
 
   static open(opts: ServiceOptions): PhotoSearchService {
     return new PhotoSearchService(LibraryStore.open(opts.libraryDir), opts);
   }
 
-  get modelDir(): string | null {
-    return this.store.setting(MODEL_DIR_SETTING) ?? null;
-  }
-
   /** Loads the model and its vector index on first use; a failure is reported, then retried next time. */
   activeModel(): Promise<ActiveModel> {
     if (!this.active) {
-      const loading = this.loadActiveModel();
+      const loading = this.openModel(this.library.activeDir);
       loading.catch(() => (this.active = null));
       this.active = loading;
     }
     return this.active;
   }
 
-  private async loadActiveModel(): Promise<ActiveModel> {
-    const dir = this.modelDir;
+  private pendingModel(): Promise<ActiveModel> | null {
+    const dir = this.library.pendingDir;
+    if (!dir) return null;
+    if (!this.pending) {
+      const loading = this.openModel(dir);
+      loading.catch(() => (this.pending = null));
+      this.pending = loading;
+    }
+    return this.pending;
+  }
+
+  private async openModel(dir: string | null): Promise<ActiveModel> {
     if (!dir) throw new ModelError('model-missing', this.paths.models, NO_MODEL_HELP);
     const model = await loadModel(dir, { intraOpThreads: this.opts.intraOpThreads });
-    return { model, index: ModelIndex.open(this.store, this.paths.vectorIndex(model.id), model.id, model.dim) };
+    return { model, index: ModelIndex.open(this.store, this.paths.vectorIndex(model.id), model) };
   }
 
   async status(): Promise<LibraryStatus> {
@@ -113,7 +125,13 @@ export class PhotoSearchService implements PhotoSearchApi {
       photos: this.store.photos.count(),
       model,
       modelProblem,
-      coverage: this.store.embeddings.coverage().map((c) => ({ ...c, active: c.modelId === model?.id })),
+      coverage: this.store.embeddings.coverage().map((c) => ({
+        modelId: c.modelId,
+        name: c.name,
+        embedded: c.embedded,
+        active: c.modelId === model?.id,
+        pending: c.dir !== null && c.dir === this.library.pendingDir,
+      })),
       index,
       failures: this.store.failures.list(),
       indexing: this.run?.last ?? null,
@@ -203,26 +221,105 @@ export class PhotoSearchService implements PhotoSearchApi {
     if (folderIds.length === 0) {
       throw new InputError('', 'The library has no folders yet. Add one, e.g. `photo-search index ~/Pictures`.');
     }
-    const { model, index } = await this.activeModel();
+    const active = await this.activeModel();
     const abort = new AbortController();
     const run: IndexRun = { abort, last: null, paused: false, resume: null, promise: Promise.resolve(null as never) };
     this.run = run;
-    run.promise = indexLibrary(this.store, model, index, {
+    const options = {
       folderIds,
       signal: abort.signal,
       batchSize: this.opts.batchSize,
       decodeConcurrency: this.opts.decodeConcurrency,
       isPaused: () => run.paused,
       gate: () => (run.paused ? new Promise<void>((resolve) => (run.resume = resolve)) : Promise.resolve()),
-      onProgress: (p) => {
+      onProgress: (p: IndexProgress) => {
         run.last = p;
         this.events.emit('index-progress', p);
       },
-    }).finally(() => {
+    };
+    run.promise = (async () => {
+      const result = await indexLibrary(this.store, active.model, active.index, options);
+      const pending = result.phase === 'done' ? await this.pendingModel() : null;
+      if (!pending) return result;
+      // Search keeps the active model while the new one embeds every photo; it takes over only when complete.
+      const switched = await indexLibrary(this.store, pending.model, pending.index, { ...options, scan: false });
+      if (switched.phase === 'done' && this.store.embeddings.missing(pending.model.id, pending.model.preprocessVersion).length === 0) {
+        await this.promote(pending);
+      }
+      return { ...result, phase: switched.phase, toEmbed: result.toEmbed + switched.toEmbed, embedded: result.embedded + switched.embedded, failed: result.failed + switched.failed };
+    })().finally(() => {
       this.run = null;
       this.events.emit('library-changed', { reason: 'indexed' });
     });
     return run.promise;
+  }
+
+  private async promote(next: ActiveModel): Promise<void> {
+    const previous = await this.active?.catch(() => null);
+    this.library.setActive(next.model.dir);
+    this.active = Promise.resolve(next);
+    this.pending = null;
+    previous?.index.checkpoint();
+    await previous?.model.dispose();
+    this.events.emit('library-changed', { reason: 'model-changed' });
+  }
+
+  async models(): Promise<ModelsOverview> {
+    return this.library.overview();
+  }
+
+  async installModel(input: OperationInput<'installModel'>): Promise<ModelListing> {
+    const listing = await this.library.install(input.id, input.quantized ?? false);
+    if (!this.library.activeDir) await this.useModel({ id: input.id });
+    return (await this.library.overview()).models.find((m) => m.id === listing.id) ?? listing;
+  }
+
+  async importModel(input: OperationInput<'importModel'>): Promise<ModelListing> {
+    const listing = await this.library.import(input.path, input.id);
+    if (!this.library.activeDir) await this.useModel({ id: listing.id });
+    return (await this.library.overview()).models.find((m) => m.id === listing.id) ?? listing;
+  }
+
+  async removeModel(input: OperationInput<'removeModel'>): Promise<{ removed: string }> {
+    const dir = await this.library.dirOf(input.id);
+    if (this.library.pendingDir === dir) await this.dropPending();
+    await this.library.remove(input.id);
+    return { removed: input.id };
+  }
+
+  /**
+   * Makes a model the one search uses. With photos already embedded by another
+   * model, the switch happens in the background: every photo is embedded with
+   * the new model while search goes on with the old one, which it then replaces.
+   */
+  async useModel(input: OperationInput<'useModel'>): Promise<ModelSwitch> {
+    const dir = await this.library.dirOf(input.id);
+    const current = this.library.activeDir ? await this.activeModel().catch(() => null) : null;
+    if (current?.model.dir === dir) {
+      await this.dropPending();
+      return { active: input.id, pending: null, toEmbed: 0 };
+    }
+    const next = await this.openModel(dir);
+    const toEmbed = this.store.embeddings.missing(next.model.id, next.model.preprocessVersion).length;
+    if (!current || toEmbed === 0) {
+      await this.dropPending();
+      await this.promote(next);
+      return { active: input.id, pending: null, toEmbed: 0 };
+    }
+    await this.dropPending();
+    this.library.setPending(dir);
+    this.pending = Promise.resolve(next);
+    this.events.emit('library-changed', { reason: 'model-changed' });
+    return { active: path.basename(current.model.dir), pending: input.id, toEmbed };
+  }
+
+  private async dropPending(): Promise<void> {
+    if (this.run) await this.cancelIndexing();
+    const pending = await this.pending?.catch(() => null);
+    this.pending = null;
+    this.library.setPending(null);
+    pending?.index.checkpoint();
+    await pending?.model.dispose();
   }
 
   async pauseIndexing(): Promise<IndexProgress | null> {
@@ -275,8 +372,8 @@ export class PhotoSearchService implements PhotoSearchApi {
 
   async close(): Promise<void> {
     await this.cancelIndexing();
-    if (this.active) {
-      const a = await this.active.catch(() => null);
+    for (const loaded of [this.active, this.pending]) {
+      const a = await loaded?.catch(() => null);
       a?.index.checkpoint();
       await a?.model.dispose();
     }

@@ -1,5 +1,4 @@
-import { MediaError, errorMessage } from '../errors.ts';
-import { openImage, type DecodeLimits, type PhotoMeta } from '../media/decode.ts';
+import { asMediaError, openImage, type DecodeLimits, type PhotoMeta } from '../media/decode.ts';
 import { pixelValues } from '../models/preprocess.ts';
 import type { PreprocessSpec } from '../models/types.ts';
 
@@ -9,12 +8,10 @@ import type { PreprocessSpec } from '../models/types.ts';
  * a MediaError naming the file.
  */
 export async function decodeForModel(file: string, spec: PreprocessSpec, limits?: DecodeLimits): Promise<{ meta: PhotoMeta; pixels: Float32Array }> {
+  const opened = await openImage(file, limits);
   try {
-    const opened = await openImage(file, limits);
-    const pixels = await pixelValues(opened.image, spec);
-    return { meta: opened.meta, pixels };
+    return { meta: opened.meta, pixels: await pixelValues(opened.image, spec) };
   } catch (err) {
-    if (err instanceof MediaError) throw err;
-    throw new MediaError('decode-failed', file, `corrupt or truncated image: ${errorMessage(err)}`, { cause: err });
+    throw asMediaError(file, err);
   }
 }

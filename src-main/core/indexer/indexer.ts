@@ -5,12 +5,14 @@ import type { ClipModel } from '../models/types.ts';
 import type { ModelIndex } from '../search/model-index.ts';
 import type { LibraryStore } from '../store/library-store.ts';
 import { runPipeline, type EmbeddedPhoto, type FailedPhoto } from './pipeline.ts';
-import type { EmbedJob, ScanPlan } from './plan.ts';
+import { emptyPlan, type EmbedJob, type ScanPlan } from './plan.ts';
 import { ProgressTracker } from './progress.ts';
 import { scanFolders } from './scan.ts';
 
 export interface IndexRunOptions {
   folderIds: readonly number[];
+  /** false: only embed photos already in the library that lack a vector for this model (a model switch). */
+  scan?: boolean;
   signal?: AbortSignal;
   batchSize?: number;
   decodeConcurrency?: number;
@@ -48,14 +50,17 @@ export async function indexLibrary(store: LibraryStore, model: ClipModel, index:
   };
 
   try {
-    const plan = await scanFolders(store, opts.folderIds, {
-      signal: opts.signal,
-      onFound: (n) => {
-        tracker.state.found = n;
-        emit();
-      },
-      onOffline: (folder) => tracker.state.offline.push(folder),
-    });
+    const plan =
+      opts.scan === false
+        ? emptyPlan()
+        : await scanFolders(store, opts.folderIds, {
+            signal: opts.signal,
+            onFound: (n) => {
+              tracker.state.found = n;
+              emit();
+            },
+            onOffline: (folder) => tracker.state.offline.push(folder),
+          });
     applyPlan(store, model, index, plan, tracker);
     const planned = new Set(plan.jobs.map((j) => j.photoId));
     const jobs: EmbedJob[] = [

@@ -1,3 +1,4 @@
+import { LibraryError } from '../errors.ts';
 import { contentHash } from '../media/identity.ts';
 import { checkFolderOnline, walkPhotos } from '../media/walk.ts';
 import type { LibraryStore } from '../store/library-store.ts';
@@ -32,23 +33,35 @@ export async function scanFolders(store: LibraryStore, folderIds: readonly numbe
     const stored = new Map(store.photos.inFolder(folder.id).map((p) => [p.path, p]));
     const failed = store.failures.inFolder(folder.id);
     const seen = new Set<string>();
-    for await (const file of walkPhotos(folder.path, { signal: opts.signal })) {
-      opts.signal?.throwIfAborted();
-      seen.add(file.path);
-      opts.onFound?.(++found);
-      const row = stored.get(file.path);
-      if (row) {
-        if (row.size === file.size && row.mtimeMs === file.mtimeMs) plan.unchanged++;
-        else fresh.push({ ...file, folderId: folder.id, hash: row.hash });
-        continue;
+    const folderPlan = emptyPlan();
+    const folderFresh: FoundPhoto[] = [];
+    try {
+      for await (const file of walkPhotos(folder.path, { signal: opts.signal })) {
+        opts.signal?.throwIfAborted();
+        seen.add(file.path);
+        opts.onFound?.(++found);
+        const row = stored.get(file.path);
+        if (row) {
+          if (row.size === file.size && row.mtimeMs === file.mtimeMs) folderPlan.unchanged++;
+          else folderFresh.push({ ...file, folderId: folder.id, hash: row.hash });
+          continue;
+        }
+        const failure = failed.get(file.path);
+        if (failure && failure.size === file.size && failure.mtimeMs === file.mtimeMs) {
+          folderPlan.unchanged++;
+          continue;
+        }
+        folderFresh.push({ ...file, folderId: folder.id });
       }
-      const failure = failed.get(file.path);
-      if (failure && failure.size === file.size && failure.mtimeMs === file.mtimeMs) {
-        plan.unchanged++;
-        continue;
-      }
-      fresh.push({ ...file, folderId: folder.id });
+    } catch (err) {
+      // A drive unplugged during the walk: keep the folder's photos, as if it had been offline from the start.
+      if (!(err instanceof LibraryError && err.code === 'folder-offline')) throw err;
+      store.folders.markScanned(folder.id, false, err.message);
+      opts.onOffline?.(folder.path, err.message);
+      continue;
     }
+    plan.unchanged += folderPlan.unchanged;
+    fresh.push(...folderFresh);
     for (const [p, row] of stored) if (!seen.has(p)) plan.gone.push(row);
     for (const p of failed.keys()) if (!seen.has(p)) plan.clearedFailures.push(p);
     store.folders.markScanned(folder.id, true, null);

@@ -20,8 +20,9 @@ export class ModelIndex {
     readonly openState: { rebuilt: boolean; reason: string | null },
   ) {}
 
-  static open(store: LibraryStore, file: string, modelId: string, dim: number): ModelIndex {
-    store.embeddings.registerModel(modelId, dim);
+  static open(store: LibraryStore, file: string, model: { id: string; dim: number; name: string; dir: string }): ModelIndex {
+    const { id: modelId, dim } = model;
+    store.embeddings.registerModel(model);
     const stamp = ModelIndex.stampOf(store, modelId, dim);
     const { index, rebuilt, reason } = HnswIndex.open(file, stamp, () => store.embeddings.all(modelId));
     const opened = new ModelIndex(store, file, modelId, dim, index, { rebuilt, reason: reason ?? null });

@@ -17,14 +17,16 @@ export function openDatabase(libraryDir: string, opts: { readonly?: boolean } = 
   let db: Database;
   try {
     db = new BetterSqlite3(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
-    db.pragma('journal_mode = WAL');
   } catch (err) {
     throw new LibraryError('library-invalid', file, `Cannot open the library database ${file}: ${errorMessage(err)}`, { cause: err });
   }
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   try {
+    // The version is checked before anything is written, so a newer library is left byte for byte as it was.
+    checkVersion(db, file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
     migrate(db, file);
   } catch (err) {
     db.close();
@@ -33,7 +35,7 @@ export function openDatabase(libraryDir: string, opts: { readonly?: boolean } = 
   return db;
 }
 
-export function migrate(db: Database, file: string, target = SCHEMA_VERSION): void {
+function checkVersion(db: Database, file: string): number {
   let version: number;
   try {
     version = db.pragma('user_version', { simple: true }) as number;
@@ -47,6 +49,11 @@ export function migrate(db: Database, file: string, target = SCHEMA_VERSION): vo
       `${file} was written by a newer version of photo-search (schema ${version}, this version knows ${SCHEMA_VERSION}). Update the app to open it.`,
     );
   }
+  return version;
+}
+
+export function migrate(db: Database, file: string, target = SCHEMA_VERSION): void {
+  const version = checkVersion(db, file);
   for (let v = version; v < target; v++) {
     db.transaction(() => {
       migrations[v](db);

@@ -15,8 +15,13 @@ export interface ModelStamp {
 export class EmbeddingTable {
   constructor(private readonly db: Database) {}
 
-  registerModel(modelId: string, dim: number): void {
-    this.db.prepare('INSERT INTO models (model_id, dim) VALUES (?, ?) ON CONFLICT(model_id) DO UPDATE SET dim = excluded.dim').run(modelId, dim);
+  registerModel(model: { id: string; dim: number; name: string; dir: string }): void {
+    this.db
+      .prepare(
+        `INSERT INTO models (model_id, dim, name, dir) VALUES (?, ?, ?, ?)
+         ON CONFLICT(model_id) DO UPDATE SET dim = excluded.dim, name = excluded.name, dir = excluded.dir`,
+      )
+      .run(model.id, model.dim, model.name, model.dir);
   }
 
   put(photoId: number, modelId: string, preprocessVersion: string, vector: Float32Array): void {
@@ -94,9 +99,12 @@ export class EmbeddingTable {
     return { modelId, dim: row.dim, count: n, generation: row.generation };
   }
 
-  coverage(): Array<{ modelId: string; embedded: number }> {
+  coverage(): Array<{ modelId: string; name: string | null; dir: string | null; embedded: number }> {
     return this.db
-      .prepare('SELECT m.model_id AS modelId, (SELECT count(*) FROM embeddings e WHERE e.model_id = m.model_id) AS embedded FROM models m ORDER BY m.model_id')
-      .all() as Array<{ modelId: string; embedded: number }>;
+      .prepare(
+        `SELECT m.model_id AS modelId, m.name, m.dir, (SELECT count(*) FROM embeddings e WHERE e.model_id = m.model_id) AS embedded
+           FROM models m ORDER BY m.model_id`,
+      )
+      .all() as Array<{ modelId: string; name: string | null; dir: string | null; embedded: number }>;
   }
 }

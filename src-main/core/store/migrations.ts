@@ -62,6 +62,13 @@ export const migrations: ReadonlyArray<(db: Database) => void> = [
       );
     `);
   },
+  (db) => {
+    // Names let `status` show which model each set of embeddings belongs to after a switch.
+    db.exec(`
+      ALTER TABLE models ADD COLUMN name TEXT;
+      ALTER TABLE models ADD COLUMN dir TEXT;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

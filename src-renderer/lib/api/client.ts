@@ -1,7 +1,25 @@
 import type { EngineEvents, OperationName, PhotoSearchApi } from '../../../src-main/core/api/contract.ts';
 
-export type EventName = keyof EngineEvents;
-export type EventListener<E extends EventName> = (data: EngineEvents[E]) => void;
+/**
+ * Events the desktop shell adds to the engine's: a menu command and the engine
+ * process's health. A browser never receives them.
+ */
+export interface ShellEvents {
+  /** View > Find: focus the search box. */
+  find: Record<string, never>;
+  'engine-status': { state: 'starting' | 'ready' | 'restarting' | 'stopped'; message: string | null; retryInMs: number | null };
+}
+
+export type ClientEvents = EngineEvents & ShellEvents;
+export type EventName = keyof ClientEvents;
+export type EventListener<E extends EventName> = (data: ClientEvents[E]) => void;
+
+/** What the desktop app can do with a photo's file; the main process finds the file from the id. */
+export interface DesktopPhotoActions {
+  reveal(id: number): Promise<void>;
+  open(id: number): Promise<void>;
+  copyPath(id: number): Promise<void>;
+}
 
 /**
  * What the interface talks to, whichever process is behind it: one function per
@@ -14,6 +32,8 @@ export interface PhotoSearchClient extends PhotoSearchApi {
   onEvent<E extends EventName>(name: E, listener: EventListener<E>): () => void;
   thumbnailUrl(id: number, size: number): string;
   photoUrl(id: number): string;
+  /** Present in the desktop app only. */
+  actions?: DesktopPhotoActions;
   /** The absolute path of a dropped file, where the platform gives one (the desktop app); absent in a browser. */
   pathForFile?(file: File): string | null;
 }
@@ -36,6 +56,11 @@ export const OPERATION_NAMES = [
   'cancelIndexing',
   'search',
   'photo',
+  'models',
+  'installModel',
+  'useModel',
+  'importModel',
+  'removeModel',
 ] as const satisfies readonly OperationName[];
 
 type MissingOperations = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

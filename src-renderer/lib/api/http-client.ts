@@ -49,7 +49,7 @@ export function createHttpClient(opts: HttpClientOptions): PhotoSearchClient {
     throw new ApiError(res.status === 403 ? 'forbidden' : 'internal', res.status === 403 ? 'This page has lost its access to the server. Open the address `photo-search serve` printed again.' : `The server answered ${res.status}.`);
   }
 
-  const operations = Object.fromEntries(OPERATION_NAMES.map((name) => [name, (input: never) => call(name, input)])) as Pick<PhotoSearchClient, OperationName>;
+  const operations = Object.fromEntries(OPERATION_NAMES.map((name) => [name, (input: never) => call(name, input)])) as unknown as Pick<PhotoSearchClient, OperationName>;
 
   return {
     ...operations,

@@ -1,6 +1,14 @@
 import type { OperationName } from '../../../src-main/core/api/contract.ts';
 import { toApiError } from './api-error.ts';
-import { OPERATION_NAMES, type PhotoSearchClient } from './client.ts';
+import { OPERATION_NAMES, type DesktopPhotoActions, type PhotoSearchClient } from './client.ts';
+
+async function reshapingErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toApiError(err);
+  }
+}
 
 /**
  * The contract through the Electron preload (`window.photoSearch`). Calls go
@@ -9,22 +17,21 @@ import { OPERATION_NAMES, type PhotoSearchClient } from './client.ts';
  */
 export function createIpcClient(bridge: PhotoSearchClient): PhotoSearchClient {
   const operations = Object.fromEntries(
-    OPERATION_NAMES.map((name) => [
-      name,
-      async (input: never) => {
-        try {
-          return await (bridge[name] as (input: never) => Promise<unknown>)(input);
-        } catch (err) {
-          throw toApiError(err);
-        }
-      },
-    ]),
-  ) as Pick<PhotoSearchClient, OperationName>;
+    OPERATION_NAMES.map((name) => [name, (input: never) => reshapingErrors(() => (bridge[name] as (input: never) => Promise<unknown>)(input))]),
+  ) as unknown as Pick<PhotoSearchClient, OperationName>;
+  const bridgeActions = bridge.actions;
+  const actions: DesktopPhotoActions | undefined = bridgeActions && {
+    reveal: (id) => reshapingErrors(() => bridgeActions.reveal(id)),
+    open: (id) => reshapingErrors(() => bridgeActions.open(id)),
+    copyPath: (id) => reshapingErrors(() => bridgeActions.copyPath(id)),
+  };
+  const pathForFile = bridge.pathForFile?.bind(bridge);
   return {
     ...operations,
     onEvent: (name, listener) => bridge.onEvent(name, listener),
     thumbnailUrl: (id, size) => bridge.thumbnailUrl(id, size),
     photoUrl: (id) => bridge.photoUrl(id),
-    pathForFile: bridge.pathForFile ? (file) => bridge.pathForFile?.(file) ?? null : undefined,
+    actions,
+    pathForFile: pathForFile && ((file) => pathForFile(file) ?? null),
   };
 }

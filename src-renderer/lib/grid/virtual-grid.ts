@@ -39,10 +39,14 @@ export function cellPosition(layout: GridLayout, index: number): { x: number; y:
   return { x: column * (layout.cell + layout.gap), y: row * layout.rowHeight };
 }
 
-/** The scroll position that brings an item fully into view, or null when it already is. */
-export function revealScrollTop(layout: GridLayout, index: number, scrollTop: number, viewport: number): number | null {
-  const { y } = cellPosition(layout, index);
-  if (y < scrollTop) return y;
-  if (y + layout.cell > scrollTop + viewport) return Math.max(0, y + layout.cell - viewport);
+/**
+ * The scroll position that brings an item fully into view, or null when it already
+ * is. `inset` is the padding around the cells inside the scrolled content.
+ */
+export function revealScrollTop(layout: GridLayout, index: number, scrollTop: number, viewport: number, inset = 0): number | null {
+  const top = cellPosition(layout, index).y + inset;
+  const bottom = top + layout.cell;
+  if (top < scrollTop) return Math.max(0, top - inset);
+  if (bottom > scrollTop + viewport) return bottom + inset - viewport;
   return null;
 }

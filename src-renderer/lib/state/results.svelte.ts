@@ -22,6 +22,8 @@ export class ResultsState {
   columns = $state(1);
   /** Index of the photo shown in the lightbox. */
   viewing = $state<number | null>(null);
+  /** Bumped for each new query (not for more of the same one), so the grid scrolls back to the top. */
+  generation = $state(0);
   private request: SearchRequest | null = null;
   private requestKey = '';
   private sequence = 0;
@@ -45,6 +47,7 @@ export class ResultsState {
       this.limit = FIRST_PAGE;
       this.selection = EMPTY_SELECTION;
       this.viewing = null;
+      this.generation += 1;
     }
     return this.run();
   }

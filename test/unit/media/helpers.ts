@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,20 @@ export async function makeCorpus(): Promise<Corpus> {
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'unprivileged-probe.ts');
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const NOBODY = 65534;
+
+/** Every folder from / down to the repo must be searchable by others for the probe to start as nobody. */
+function othersCanReach(dir: string): boolean {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if ((statSync(current).mode & 0o001) === 0) return false;
+    if (path.dirname(current) === current) return true;
+  }
+}
+
+/**
+ * Whether the permission tests can run here: any non-root user can, root only when
+ * the unprivileged child can reach the code (a clone under a private home cannot).
+ */
+export const canTestPermissions = process.getuid?.() !== 0 || othersCanReach(path.join(REPO_ROOT, 'node_modules'));
 
 /**
  * Runs a media call in a child process without root's power to read anything, so

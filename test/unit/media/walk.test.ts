@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibraryError } from '../../../src-main/core/errors.ts';
 import { checkFolderOnline, type FoundFile, PHOTO_EXTENSIONS, walkPhotos, type WalkIssue } from '../../../src-main/core/media/walk.ts';
 import { writeJpegScene } from '../../fixtures/photos.ts';
-import { type Corpus, makeCorpus, openToOthers, removeDir, runUnprivileged, tempDir } from './helpers.ts';
+import { canTestPermissions, type Corpus, makeCorpus, openToOthers, removeDir, runUnprivileged, tempDir } from './helpers.ts';
 
 async function collect(root: string, opts: Parameters<typeof walkPhotos>[1] = {}): Promise<FoundFile[]> {
   const found: FoundFile[] = [];
@@ -121,7 +121,7 @@ describe('walkPhotos on a root it cannot walk', () => {
   });
 });
 
-describe('permission denied', () => {
+describe.runIf(canTestPermissions)('permission denied', () => {
   let base: string;
   beforeAll(async () => {
     base = await tempDir('walk-denied');

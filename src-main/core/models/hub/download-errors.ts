@@ -1,4 +1,4 @@
-import { ModelError, errorMessage } from '../../errors.ts';
+import { ModelError, PhotoSearchError, errorMessage } from '../../errors.ts';
 import { proxyFor } from './proxy.ts';
 
 /** A failure worth another attempt with Range: a 5xx answer or a body that ended early. */
@@ -62,7 +62,7 @@ export interface FailureContext {
 }
 
 /** One typed error with the file and a next step, whatever the layer that failed. */
-export function describeFailure(err: unknown, ctx: FailureContext, signal?: AbortSignal): ModelError {
+export function describeFailure(err: unknown, ctx: FailureContext, signal?: AbortSignal): PhotoSearchError {
   if (isAbort(err, signal)) {
     return new ModelError(
       'model-download-failed',
@@ -71,9 +71,8 @@ export function describeFailure(err: unknown, ctx: FailureContext, signal?: Abor
       { cause: err },
     );
   }
-  if (err instanceof ModelError) {
-    return err.message.startsWith(ctx.what) ? err : new ModelError('model-download-failed', err.subject ?? ctx.url.href, `${ctx.what}: ${err.message}`, { cause: err });
-  }
+  // Ours already name the file, URL or setting they are about.
+  if (err instanceof PhotoSearchError) return err;
   const code = codeOf(err);
   if (code === 'ENOSPC') return diskFullError(ctx.modelsDir, ctx.id, ctx.bytesNeeded, err);
   if (code !== undefined && UNREACHABLE.has(code)) {

@@ -69,7 +69,7 @@ function requestOnce(url: URL, opts: HttpGetOptions): Promise<http.IncomingMessa
 
     const start = (req: http.ClientRequest): void => {
       req.setTimeout(opts.timeoutMs, () => req.destroy(timeoutError(opts.timeoutMs)));
-      req.once('error', fail);
+      req.on('error', fail);
       req.once('response', (res) => {
         settled = true;
         req.setTimeout(0);
@@ -128,7 +128,7 @@ function openTunnel(proxy: URL, target: URL, opts: HttpGetOptions): Promise<Sock
       signal: opts.signal,
     });
     req.setTimeout(opts.timeoutMs, () => req.destroy(timeoutError(opts.timeoutMs)));
-    req.once('error', reject);
+    req.on('error', reject);
     req.once('connect', (res, socket, head) => {
       req.setTimeout(0);
       if (res.statusCode !== 200) {

@@ -106,7 +106,7 @@ export async function installModel(entry: CatalogEntry, modelsDir: string, opts:
   const staging = partialDir(modelsDir, id);
   for (const file of wanted) stagedPath(staging, file);
   const http = { timeoutMs, signal: opts.signal, env };
-  const failure = (what: string, url: URL, bytesNeeded: number) => (err: unknown) =>
+  const failure = (err: unknown, what: string, url: URL, bytesNeeded: number) =>
     describeFailure(err, { id, what, url, timeoutMs, modelsDir, bytesNeeded, env }, opts.signal);
 
   await fsp.mkdir(modelsDir, { recursive: true });
@@ -118,7 +118,7 @@ export async function installModel(entry: CatalogEntry, modelsDir: string, opts:
     try {
       remote = await fetchRevision(hub, repo, ref, http);
     } catch (err) {
-      throw failure(`${repo} (file list)`, hubUrl(hub, 'api/models', repo), 0)(err);
+      throw failure(err, `${repo} (file list)`, hubUrl(hub, 'api/models', repo), 0);
     }
 
     const jobs: (FileJob & { file: string })[] = wanted.map((file) => {
@@ -130,18 +130,17 @@ export async function installModel(entry: CatalogEntry, modelsDir: string, opts:
 
     await preparePartial(staging, { repo, revision: remote.sha }, wanted);
     const total = jobs.reduce((sum, job) => sum + job.size, 0);
-    let onDisk = 0;
-    for (const job of jobs) onDisk += Math.min(job.size, (await fileSize(job.dest)) ?? 0);
-    await ensureFreeSpace(modelsDir, id, total - onDisk);
-
     const meter = new ProgressMeter(total, opts.onProgress);
+    for (const job of jobs) meter.alreadyHave(job.file, Math.min(job.size, (await fileSize(job.dest)) ?? 0));
+    await ensureFreeSpace(modelsDir, id, total - meter.bytesDone);
+
     const files: InstalledFile[] = [];
     for (const job of jobs) {
       try {
         const sha256 = await downloadFile(job, { ...http, onBytes: (bytes) => meter.update(job.file, bytes, job.size) });
         files.push({ path: job.file, size: job.size, sha256 });
       } catch (err) {
-        throw failure(job.label, job.url, total - meter.bytesDone)(err);
+        throw failure(err, job.label, job.url, total - meter.bytesDone);
       }
     }
 

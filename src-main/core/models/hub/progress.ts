@@ -18,6 +18,7 @@ const MIN_INTERVAL_MS = 200;
  */
 export class ProgressMeter {
   private readonly done = new Map<string, number>();
+  private readonly reported = new Set<string>();
   private bytes = 0;
   private startBytes: number | null = null;
   private startTime = 0;
@@ -26,20 +27,26 @@ export class ProgressMeter {
   constructor(
     private readonly total: number,
     private readonly onProgress: ((p: DownloadProgress) => void) | undefined,
-    private readonly now: () => number = () => performance.now(),
   ) {}
+
+  /** Bytes of `file` found on disk from an earlier run: counted in the progress, not in the speed. */
+  alreadyHave(file: string, bytes: number): void {
+    const previous = this.done.get(file) ?? 0;
+    this.done.set(file, Math.max(previous, bytes));
+    this.bytes += Math.max(0, bytes - previous);
+  }
 
   get bytesDone(): number {
     return this.bytes;
   }
 
   update(file: string, fileBytes: number, fileTotal: number): void {
-    const first = !this.done.has(file);
+    const first = !this.reported.has(file);
     const previous = this.done.get(file) ?? 0;
     const current = Math.min(fileTotal, Math.max(previous, fileBytes));
     this.done.set(file, current);
     this.bytes += current - previous;
-    const time = this.now();
+    const time = performance.now();
     if (this.startBytes === null) {
       this.startBytes = this.bytes;
       this.startTime = time;
@@ -48,6 +55,7 @@ export class ProgressMeter {
     const due = current > previous && time - this.lastEmit >= MIN_INTERVAL_MS;
     if (!this.onProgress || !(first || finished || due)) return;
     this.lastEmit = time;
+    this.reported.add(file);
     const elapsed = (time - this.startTime) / 1000;
     const fetched = this.bytes - this.startBytes;
     const bytesPerSecond = elapsed > 0 ? Math.round(fetched / elapsed) : 0;

@@ -1,0 +1,42 @@
+/**
+ * What the preload exposes to the renderer as `window.photoSearch`. Types only:
+ * the renderer imports this file for types and never gets Electron or Node.
+ */
+import type { ApiErrorBody, PhotoSearchApi } from '../core/api/contract.ts';
+import type { BridgeEventName, BridgeEvents, EngineStatus } from '../electron/channels.ts';
+
+export type { BridgeEventName, BridgeEvents, EngineStatus };
+
+/**
+ * How a call fails: the promise rejects with this plain object (not an Error,
+ * whose code would be lost crossing the context bridge). The same shape the
+ * HTTP adapter returns.
+ */
+export type BridgeError = ApiErrorBody;
+
+/** Desktop actions on a photo, which is named by id; the main process finds its file. */
+export interface PhotoActionsBridge {
+  /** Shows the file in the system file manager. */
+  reveal(id: number): Promise<void>;
+  /** Opens the file with the system's default app. */
+  open(id: number): Promise<void>;
+  /** Copies the file's full path to the clipboard. */
+  copyPath(id: number): Promise<void>;
+}
+
+export interface PhotoSearchBridge extends PhotoSearchApi {
+  /** Subscribes to an engine or shell event; the callback gets the event's data only. Returns an unsubscribe. */
+  onEvent<E extends BridgeEventName>(name: E, callback: (data: BridgeEvents[E]) => void): () => void;
+  /** photo://thumb/<id>?size=<size>, for <img src>. */
+  thumbnailUrl(id: number, size?: number): string;
+  /** photo://full/<id>, the original file. */
+  photoUrl(id: number): string;
+  actions: PhotoActionsBridge;
+}
+
+declare global {
+  interface Window {
+    /** Present in the desktop app; absent in the browser, where the renderer talks HTTP. */
+    photoSearch?: PhotoSearchBridge;
+  }
+}

@@ -1,0 +1,117 @@
+import type { OperationName, OperationOutputs, PhotoSearchApi } from '../../../src-main/core/api/contract.ts';
+import type { FrameLike } from '../../../src-main/electron/frame-origin.ts';
+import type { IpcMainLike, InvokeEventLike } from '../../../src-main/electron/ipc-router.ts';
+
+export const APP = 'app://photo-search';
+
+export function topFrame(url: string): FrameLike {
+  return { url, parent: null };
+}
+
+export function subFrame(url: string, parentUrl = `${APP}/index.html`): FrameLike {
+  return { url, parent: topFrame(parentUrl) };
+}
+
+export function eventFrom(frame: FrameLike | null): InvokeEventLike {
+  return { senderFrame: frame };
+}
+
+/** Records what the router registers, as Electron's ipcMain would. */
+export class FakeIpcMain implements IpcMainLike {
+  readonly handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => unknown>();
+  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => unknown): void {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  invoke(channel: string, event: InvokeEventLike, payload: unknown): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (!handler) return Promise.reject(new Error(`No handler registered for '${channel}'`));
+    return Promise.resolve(handler(event, payload));
+  }
+}
+
+export const sampleProgress: OperationOutputs['index'] = {
+  phase: 'done',
+  found: 0,
+  toEmbed: 0,
+  embedded: 0,
+  reused: 0,
+  removed: 0,
+  failed: 0,
+  unchanged: 0,
+  offline: [],
+  photosPerSecond: 0,
+  etaSeconds: null,
+  paused: false,
+};
+
+export const samplePhoto: OperationOutputs['photo'] = {
+  id: 7,
+  path: '/photos/a.jpg',
+  folder: '/photos',
+  width: 10,
+  height: 10,
+  format: 'jpeg',
+  size: 100,
+  takenAt: null,
+  camera: null,
+  latitude: null,
+  longitude: null,
+};
+
+export const sampleModel: OperationOutputs['installModel'] = {
+  id: 'tiny',
+  displayName: 'Tiny test model',
+  whenToPick: 'tests',
+  downloadSizeMB: null,
+  languages: ['en'],
+  licence: null,
+  isDefault: false,
+  inCatalog: false,
+  installed: true,
+  variant: 'fp32',
+  hasQuantized: false,
+  active: true,
+  pending: false,
+};
+
+/** A service that records its calls and answers with fixed values. */
+export function fakeApi(): PhotoSearchApi & { calls: { name: OperationName; input: unknown }[] } {
+  const calls: { name: OperationName; input: unknown }[] = [];
+  const answer =
+    <N extends OperationName>(name: N, value: OperationOutputs[N]) =>
+    async (input: unknown) => {
+      calls.push({ name, input });
+      return value;
+    };
+  return {
+    calls,
+    status: answer('status', {
+      libraryDir: '/lib',
+      folders: [],
+      photos: 0,
+      model: null,
+      modelProblem: null,
+      coverage: [],
+      index: { state: 'empty', detail: null, vectors: 0 },
+      failures: [],
+      indexing: null,
+    }),
+    addFolders: answer('addFolders', []),
+    forgetFolder: answer('forgetFolder', { removedPhotos: 0 }),
+    index: answer('index', sampleProgress),
+    pauseIndexing: answer('pauseIndexing', null),
+    resumeIndexing: answer('resumeIndexing', null),
+    cancelIndexing: answer('cancelIndexing', null),
+    search: answer('search', { hits: [], model: 'tiny', tookMs: 1 }),
+    photo: answer('photo', samplePhoto),
+    models: answer('models', { models: [], modelsDir: '/lib/models', customModelDir: null }),
+    installModel: answer('installModel', sampleModel),
+    useModel: answer('useModel', { active: 'tiny', pending: null, toEmbed: 0 }),
+    importModel: answer('importModel', sampleModel),
+    removeModel: answer('removeModel', { removed: 'tiny' }),
+  };
+}
