@@ -3,7 +3,8 @@
  * gives the page a real origin (file:// pages share the opaque "null" origin
  * with every other local file), which is what the IPC sender check compares.
  */
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { errorMessage } from '../core/errors.ts';
 import { isWithin } from '../core/paths.ts';
@@ -34,6 +35,11 @@ export function resolveAppAsset(raw: string, root: string): string | null {
   return isWithin(root, file) && file !== root ? file : null;
 }
 
+// The callback forms, which Electron's asar support patches, so the packaged
+// renderer inside app.asar resolves like any other folder.
+const realpath = promisify(fs.realpath);
+const stat = promisify(fs.stat);
+
 export interface AppAssetSource {
   root: string;
   csp: string;
@@ -52,8 +58,8 @@ export function createAppHandler({ root, csp, serveFile, log }: AppAssetSource):
     }
     try {
       // A symlink inside the bundle must not lead out of it.
-      const [realRoot, realFile] = await Promise.all([fs.realpath(root), fs.realpath(file)]);
-      if (!isWithin(realRoot, realFile) || !(await fs.stat(realFile)).isFile()) return notFound();
+      const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)]);
+      if (!isWithin(realRoot, realFile) || !(await stat(realFile)).isFile()) return notFound();
       const served = await serveFile(realFile);
       const headers = new Headers(served.headers);
       headers.set('content-security-policy', csp);

@@ -54,7 +54,6 @@ export interface RouterOptions {
 }
 
 export interface IpcRouter {
-  readonly channels: readonly string[];
   /** What every registered handler runs; exposed so the checks can be exercised directly. */
   handle(channel: string, event: InvokeEventLike, payload: unknown): Promise<IpcReply>;
   dispose(): void;
@@ -97,7 +96,6 @@ export function createIpcRouter({ ipcMain, appOrigin, routes, log }: RouterOptio
   for (const route of routes) ipcMain.handle(route.channel, (event, payload) => handle(route.channel, event, payload));
 
   return {
-    channels: [...byChannel.keys()],
     handle,
     dispose() {
       for (const channel of byChannel.keys()) ipcMain.removeHandler(channel);

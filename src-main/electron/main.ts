@@ -39,7 +39,9 @@ app.setPath('userData', defaultLibraryDir());
 app.setPath('sessionData', path.join(app.getPath('userData'), 'chromium'));
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  // The renderer's bundle is ES modules loaded in CORS mode (Vite adds crossorigin).
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+  // Photos are shown with <img>; without corsEnabled no other origin can read them.
   { scheme: PHOTO_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
 app.enableSandbox();
@@ -64,7 +66,7 @@ function openWindow(): void {
   mainWindow.on('closed', () => (mainWindow = null));
 }
 
-async function start(): Promise<void> {
+function start(): void {
   const libraryDir = app.getPath('userData');
   const modelDir = process.env.PHOTO_SEARCH_MODEL ? path.resolve(process.env.PHOTO_SEARCH_MODEL) : null;
   const client = new WorkerClient({

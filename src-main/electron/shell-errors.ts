@@ -9,6 +9,8 @@ export type ShellErrorCode =
   | 'invalid-input'
   /** The engine process died while the call was in flight; it is being restarted. */
   | 'engine-crashed'
+  /** A call that was in flight each time the engine crashed; refused for the rest of the session. */
+  | 'engine-quarantined'
   | 'engine-timeout'
   /** The app is quitting and no longer takes calls. */
   | 'engine-stopped'

@@ -57,6 +57,15 @@ export function defaultTimeoutMs(op: WorkerOperation): number | null {
   return Object.hasOwn(timeoutOverrides, op) ? (timeoutOverrides[op] ?? null) : DEFAULT_TIMEOUT_MS;
 }
 
+/**
+ * Calls about one file (decoding a photo for its thumbnail) that can crash the
+ * engine natively. One that was in flight at this many crashes is refused from
+ * then on, so a poison file costs two restarts, not a crash loop. Other calls
+ * in flight at the same moment rarely coincide twice.
+ */
+const quarantinedOps: ReadonlySet<WorkerOperation> = new Set(['thumbnailFile']);
+export const QUARANTINE_STRIKES = 2;
+
 export interface WorkerClientOptions {
   spawn: () => WorkerHandle;
   config: EngineConfig;
@@ -88,6 +97,8 @@ export class WorkerClient {
   private stopping: Promise<void> | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, PendingCall>();
+  /** Crashes seen per quarantinable call (op and input). */
+  private readonly strikes = new Map<string, number>();
   private readonly backoff: BackoffPolicy;
   private readonly timeoutMs: (op: WorkerOperation) => number | null;
 
@@ -106,6 +117,9 @@ export class WorkerClient {
   /** Sends a call; while the engine is (re)starting it waits, within its timeout, for the engine to be ready. */
   call<N extends WorkerOperation>(op: N, input: WorkerInputs[N]): Promise<WorkerOutputs[N]> {
     if (this.stopping) return Promise.reject(new ShellError('engine-stopped', 'The app is quitting; the engine no longer takes calls.', op));
+    if ((this.strikes.get(callKey(op, input)) ?? 0) >= QUARANTINE_STRIKES) {
+      return Promise.reject(new ShellError('engine-quarantined', `${op} stopped the engine ${QUARANTINE_STRIKES} times and is not retried.`, JSON.stringify(input)));
+    }
     return new Promise<WorkerOutputs[N]>((resolve, reject) => {
       const id = this.nextId++;
       const limit = this.timeoutMs(op);
@@ -175,6 +189,11 @@ export class WorkerClient {
   private crashed(worker: WorkerHandle | null, why: string): void {
     if (worker && Date.now() - this.startedAt >= this.backoff.stableMs) this.crashes = 0;
     this.crashes++;
+    for (const call of this.pending.values()) {
+      if (!call.sent || !quarantinedOps.has(call.op)) continue;
+      const key = callKey(call.op, call.input);
+      this.strikes.set(key, (this.strikes.get(key) ?? 0) + 1);
+    }
     this.failPending(
       (call) => call.sent,
       (call) => new ShellError('engine-crashed', `The engine stopped while running ${call.op}: ${why}. It is restarting; try again in a moment.`, call.op),
@@ -233,4 +252,8 @@ export class WorkerClient {
   private status(status: EngineStatus): void {
     this.opts.onEvent('engine-status', status);
   }
+}
+
+function callKey(op: WorkerOperation, input: unknown): string {
+  return `${op}:${JSON.stringify(input)}`;
 }

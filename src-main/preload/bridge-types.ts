@@ -1,6 +1,7 @@
 /**
  * What the preload exposes to the renderer as `window.photoSearch`. Types only:
  * the renderer imports this file for types and never gets Electron or Node.
+ * The renderer declares `window.photoSearch` itself (src-renderer/lib/api).
  */
 import type { ApiErrorBody, PhotoSearchApi } from '../core/api/contract.ts';
 import type { BridgeEventName, BridgeEvents, EngineStatus } from '../electron/channels.ts';
@@ -32,11 +33,10 @@ export interface PhotoSearchBridge extends PhotoSearchApi {
   /** photo://full/<id>, the original file. */
   photoUrl(id: number): string;
   actions: PhotoActionsBridge;
-}
-
-declare global {
-  interface Window {
-    /** Present in the desktop app; absent in the browser, where the renderer talks HTTP. */
-    photoSearch?: PhotoSearchBridge;
-  }
+  /**
+   * The absolute path of a file the user dropped or picked (a File from the page),
+   * for an image query; null for a File that has no file behind it. Chromium no
+   * longer exposes File.path, and this goes through no IPC.
+   */
+  pathForFile(file: File): string | null;
 }

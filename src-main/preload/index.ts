@@ -1,10 +1,10 @@
 /**
  * The preload: exposes the contract to the renderer and nothing else. One
- * function per operation (never a generic invoke), events as data only, and
- * photo URLs built from ids. Runs sandboxed, so it is bundled to one CommonJS
+ * function per operation (never a generic invoke), events as data only, photo
+ * URLs built from ids, and the path of a file the user dropped (for an image query). Runs sandboxed, so it is bundled to one CommonJS
  * file that requires nothing but electron.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { OperationName, OperationOutputs, PhotoSearchApi } from '../core/api/contract.ts';
 import { actionChannel, eventChannel, isBridgeEventName, operationChannel, type IpcReply, type PhotoActionName } from '../electron/channels.ts';
 import { photoUrl, thumbnailUrl } from '../electron/photo-urls.ts';
@@ -63,6 +63,7 @@ const bridge: PhotoSearchBridge = {
   thumbnailUrl: (id, size) => thumbnailUrl(requirePhotoId(id), size),
   photoUrl: (id) => photoUrl(requirePhotoId(id)),
   actions,
+  pathForFile: (file) => webUtils.getPathForFile(file) || null,
 };
 
 contextBridge.exposeInMainWorld('photoSearch', bridge);

@@ -14,6 +14,7 @@ const electron = vi.hoisted(() => {
     invoke,
     module: {
       contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value) },
+      webUtils: { getPathForFile: (file: { name: string }) => (file.name === 'dropped.jpg' ? '/home/me/dropped.jpg' : '') },
       ipcRenderer: {
         invoke,
         on(channel: string, listener: Listener) {
@@ -49,7 +50,7 @@ describe('preload bridge', () => {
   });
 
   it('has exactly one function per contract operation, plus events, photo URLs and actions', () => {
-    const expected = [...Object.keys(operations), 'onEvent', 'thumbnailUrl', 'photoUrl', 'actions'];
+    const expected = [...Object.keys(operations), 'onEvent', 'thumbnailUrl', 'photoUrl', 'actions', 'pathForFile'];
     expect(Object.keys(bridge).sort()).toEqual(expected.sort());
     for (const name of Object.keys(operations)) expect(typeof bridge[name as keyof typeof operations]).toBe('function');
     expect(Object.keys(bridge.actions).sort()).toEqual(['copyPath', 'open', 'reveal']);
@@ -87,6 +88,11 @@ describe('preload bridge', () => {
 
   it.each(['photo-search:status', '__proto__', 'ipc', ''])('refuses to subscribe to "%s"', (name) => {
     expect(() => bridge.onEvent(name as 'find', () => {})).toThrow(RangeError);
+  });
+
+  it('gives the path of a dropped file, and null for a File with no file behind it', () => {
+    expect(bridge.pathForFile({ name: 'dropped.jpg' } as File)).toBe('/home/me/dropped.jpg');
+    expect(bridge.pathForFile({ name: 'pasted.png' } as File)).toBeNull();
   });
 
   it('builds photo URLs from ids and refuses anything else', () => {

@@ -248,6 +248,45 @@ describe('WorkerClient: crashes', () => {
   });
 });
 
+describe('WorkerClient: quarantine', () => {
+  async function crashWhile(client: WorkerClient, current: () => FakeWorker, calls: [number, number][]) {
+    const settled = calls.map(([id, size]) => rejection(client.call('thumbnailFile', { id, size })));
+    current().exit(139);
+    await Promise.all(settled);
+    await vi.advanceTimersByTimeAsync(60_000);
+    current().send({ type: 'ready' });
+  }
+
+  it('refuses, without asking the engine, a thumbnail that was in flight at two crashes', async () => {
+    const { client, current } = setup();
+    client.start();
+    current().send({ type: 'ready' });
+    await crashWhile(client, current, [[9, 256], [10, 256]]);
+    await crashWhile(client, current, [[9, 256], [11, 256]]);
+    const err = (await rejection(client.call('thumbnailFile', { id: 9, size: 256 }))) as ShellError;
+    expect(err.code).toBe('engine-quarantined');
+    expect(current().calls()).toEqual([]);
+    void client.call('thumbnailFile', { id: 10, size: 256 });
+    void client.call('thumbnailFile', { id: 9, size: 128 });
+    expect(current().calls().map((c) => c.input)).toEqual([{ id: 10, size: 256 }, { id: 9, size: 128 }]);
+  });
+
+  it('never quarantines other operations', async () => {
+    const { client, current } = setup();
+    client.start();
+    current().send({ type: 'ready' });
+    for (let i = 0; i < 3; i++) {
+      const run = rejection(client.api.index({}));
+      current().exit(139);
+      await run;
+      await vi.advanceTimersByTimeAsync(60_000);
+      current().send({ type: 'ready' });
+    }
+    void client.api.index({});
+    expect(current().calls()).toHaveLength(1);
+  });
+});
+
 describe('WorkerClient: stop', () => {
   it('asks the engine to shut down, waits for it, and does not restart it', async () => {
     const { client, workers, current, statuses } = setup();
