@@ -10,7 +10,7 @@ import type { PreprocessSpec } from '../models/types.ts';
 export async function decodeForModel(file: string, spec: PreprocessSpec, limits?: DecodeLimits): Promise<{ meta: PhotoMeta; pixels: Float32Array }> {
   const opened = await openImage(file, limits);
   try {
-    return { meta: opened.meta, pixels: await pixelValues(opened.image, spec) };
+    return { meta: opened.meta, pixels: await pixelValues(opened.image, spec, opened.meta) };
   } catch (err) {
     throw asMediaError(file, err);
   }

@@ -130,7 +130,7 @@ export function preprocessFromOpenClip(json: unknown, file: string): PreprocessS
   if (mode === 'squash') return { mode: 'square', width, height, resizeShortest: Math.min(width, height), ...common };
   if (mode !== 'shortest') throw invalid(file, `resize_mode "${mode}" is not supported (use "shortest" or "squash")`);
   if (width !== height) throw invalid(file, `resize_mode "shortest" with a non-square size ${height}x${width} is not supported`);
-  return { mode: 'crop', width, height, resizeShortest: width, ...common };
+  return { mode: 'crop', width, height, resizeShortest: width, cropRounding: 'half-even', ...common };
 }
 
 function sensibleMaxLength(value: number | undefined): number | undefined {

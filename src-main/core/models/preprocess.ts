@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { Sharp } from 'sharp';
 import { InputError } from '../errors.ts';
+import { resampleRgb } from './resample.ts';
 import type { PreprocessSpec } from './types.ts';
+
+export interface ImageSize {
+  width: number;
+  height: number;
+}
 
 /**
  * Bumped whenever this file changes the numbers it produces for the same spec
  * (kernel choice, crop rounding, channel order); stored embeddings made with an
  * older version are then recomputed.
  */
-export const PREPROCESS_CODE_VERSION = 1;
+export const PREPROCESS_CODE_VERSION = 2;
 
 const KERNEL = { bicubic: 'cubic', bilinear: 'linear', nearest: 'nearest' } as const;
 
@@ -23,23 +29,41 @@ export function preprocessVersion(spec: PreprocessSpec): string {
     spec.rescale,
     spec.mean,
     spec.std,
+    spec.cropRounding,
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 12);
 }
 
 /**
- * Sizes one decoded image for the model and returns its CHW float32 tensor.
- * The image must already be oriented and flattened; pending sharp operations
- * are fine because the crop is taken from the resized output, whose size is only
- * known after rendering.
+ * The size the photo is resized to before cropping, as the model's processor
+ * computes it: the shortest side becomes `resizeShortest` and the long side is
+ * scaled and truncated (Hugging Face and torchvision both use int()), each axis on
+ * its own; square mode resizes straight to the tensor size.
  */
-export async function pixelValues(image: Sharp, spec: PreprocessSpec): Promise<Float32Array> {
-  const kernel = KERNEL[spec.resample];
-  const sized =
-    spec.mode === 'crop'
-      ? image.resize({ width: spec.resizeShortest, height: spec.resizeShortest, fit: 'outside', kernel })
-      : image.resize({ width: spec.width, height: spec.height, fit: 'fill', kernel });
-  const { data, info } = await sized.removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+export function resizedSize(spec: PreprocessSpec, displayed: ImageSize): ImageSize {
+  if (spec.mode === 'square') return { width: spec.width, height: spec.height };
+  const { width, height } = displayed;
+  const short = spec.resizeShortest;
+  return width <= height ? { width: short, height: Math.trunc((short * height) / width) } : { width: Math.trunc((short * width) / height), height: short };
+}
+
+/**
+ * Sizes one decoded image for the model and returns its CHW float32 tensor.
+ * `displayed` is the image's size once oriented (a rotation may still be pending on
+ * the pipeline, so sharp's metadata cannot tell). Shrinking goes through sharp, so
+ * JPEGs are shrunk while decoding; enlarging decodes at full size, which is small
+ * by definition, and resamples as the model's processor does.
+ */
+export async function pixelValues(image: Sharp, spec: PreprocessSpec, displayed: ImageSize): Promise<Float32Array> {
+  const target = resizedSize(spec, displayed);
+  const enlarges = target.width > displayed.width || target.height > displayed.height;
+  const rgb = (pipeline: Sharp) => pipeline.removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  if (enlarges && spec.resample !== 'nearest') {
+    const { data, info } = await rgb(image);
+    const resized = resampleRgb(data, info.width, info.height, target.width, target.height, spec.resample);
+    return pixelValuesFromRgb(resized, target.width, target.height, spec);
+  }
+  const { data, info } = await rgb(image.resize({ width: target.width, height: target.height, fit: 'fill', kernel: KERNEL[spec.resample] }));
   return pixelValuesFromRgb(data, info.width, info.height, spec);
 }
 
@@ -56,8 +80,8 @@ export function pixelValuesFromRgb(rgb: Uint8Array, width: number, height: numbe
     const want = spec.mode === 'square' ? `exactly ${spec.width}x${spec.height}` : `at least ${spec.width}x${spec.height}`;
     throw new InputError(`${width}x${height}`, `image is ${width}x${height}, the model needs ${want} pixels`);
   }
-  const x0 = Math.floor((width - spec.width) / 2);
-  const y0 = Math.floor((height - spec.height) / 2);
+  const x0 = cropOffset(width - spec.width, spec.cropRounding);
+  const y0 = cropOffset(height - spec.height, spec.cropRounding);
   const plane = spec.width * spec.height;
   const out = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) {
@@ -70,4 +94,12 @@ export function pixelValuesFromRgb(rgb: Uint8Array, width: number, height: numbe
     }
   }
   return out;
+}
+
+/** Hugging Face crops at floor(margin / 2); torchvision (open_clip) at round(margin / 2), halves to even. */
+function cropOffset(margin: number, rounding: PreprocessSpec['cropRounding']): number {
+  const half = margin / 2;
+  if (rounding !== 'half-even' || half % 1 !== 0.5) return Math.floor(half);
+  const down = Math.floor(half);
+  return down % 2 === 0 ? down : down + 1;
 }

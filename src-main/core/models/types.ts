@@ -12,6 +12,8 @@ export interface PreprocessSpec {
   rescale: number;
   mean: [number, number, number];
   std: [number, number, number];
+  /** Where an odd margin puts the centre crop: 'floor' (Hugging Face, the default) or 'half-even' (torchvision). */
+  cropRounding?: 'floor' | 'half-even';
 }
 
 export type ModelVariant = 'fp32' | 'quantized';
@@ -23,7 +25,7 @@ export interface LoadModelOptions {
 }
 
 export interface ClipModel {
-  /** Identity of the weights: `${name}-${12 hex}`, changes when an ONNX file changes. */
+  /** Identity of the weights: `${dim}d-${12 hex}`; changes when an ONNX file changes, not when the folder moves. */
   readonly id: string;
   readonly name: string;
   readonly dir: string;

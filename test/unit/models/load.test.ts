@@ -39,7 +39,7 @@ describe('loadModel on the tiny model', () => {
       expect(model.contextLength).toBe(TINY_CONTEXT_LENGTH);
       expect(model.name).toBe('tiny-clip');
       expect(model.dir).toBe(path.resolve(dir));
-      expect(model.id).toMatch(/^tiny-clip-[0-9a-f]{12}$/);
+      expect(model.id).toMatch(/^16d-[0-9a-f]{12}$/);
       expect(model.preprocessVersion).toMatch(/^[0-9a-f]{12}$/);
       expect(model.preprocess).toEqual({
         mode: 'crop',
@@ -56,7 +56,7 @@ describe('loadModel on the tiny model', () => {
     }
   });
 
-  it('gives the same id to the same weights and a new id when a weight changes', async () => {
+  it('gives the same id to the same weights, wherever the folder is, and a new id when a weight changes', async () => {
     const copy = path.join(await temp.make(), 'tiny-clip');
     await cp(dir, copy, { recursive: true });
     const before = await loadModel(copy, opts);
@@ -64,6 +64,11 @@ describe('loadModel on the tiny model', () => {
     const again = await loadModel(copy, opts);
     await again.dispose();
     expect(again.id).toBe(before.id);
+    const moved = path.join(await temp.make(), 'renamed-model');
+    await cp(dir, moved, { recursive: true });
+    const elsewhere = await loadModel(moved, opts);
+    await elsewhere.dispose();
+    expect(elsewhere.id).toBe(before.id);
 
     await nudgeWeight(path.join(copy, 'onnx', 'text_model.onnx'), 'token_embedding', 0.5);
     const after = await loadModel(copy, opts);
@@ -134,7 +139,7 @@ describe('loadModel on the Immich layout', () => {
           ['blue', 'plain'],
           ['red', 'circle'],
         ] as const
-      ).map(async ([c, p]) => pixelValues(await jpegPhoto(c, p, 240, 160), immich.preprocess)),
+      ).map(async ([c, p]) => pixelValues(await jpegPhoto(c, p, 240, 160), immich.preprocess, { width: 240, height: 160 })),
     );
     const batch = new Float32Array(photos.length * photos[0].length);
     photos.forEach((t, i) => batch.set(t, i * t.length));

@@ -43,18 +43,18 @@ describe('pixelValues', () => {
     image(300, 200, RED, (x, y) => (x < 40 ? GREEN : x >= 100 && x < 200 && y >= 50 && y < 150 ? BLUE : undefined));
 
   it('crop mode: a 300x200 photo becomes a 3xSxS tensor whose centre holds the normalised centre colour', async () => {
-    const t = await pixelValues(barAndBlock(), cropSpec);
+    const t = await pixelValues(barAndBlock(), cropSpec, { width: 300, height: 200 });
     expect(t).toHaveLength(3 * S * S);
     expectPixel(pixel(t, cropSpec, S / 2, S / 2), normalised(BLUE, cropSpec));
   });
 
   it('crop mode cuts the sides of a landscape photo: the left bar is gone', async () => {
-    const t = await pixelValues(barAndBlock(), cropSpec);
+    const t = await pixelValues(barAndBlock(), cropSpec, { width: 300, height: 200 });
     expectPixel(pixel(t, cropSpec, 0, S / 2), normalised(RED, cropSpec));
   });
 
   it('square mode keeps the whole photo: the left bar survives', async () => {
-    const t = await pixelValues(barAndBlock(), squareSpec);
+    const t = await pixelValues(barAndBlock(), squareSpec, { width: 300, height: 200 });
     expect(t).toHaveLength(3 * S * S);
     expectPixel(pixel(t, squareSpec, 0, S / 2), normalised(GREEN, squareSpec));
     expectPixel(pixel(t, squareSpec, S / 2, S / 2), normalised(BLUE, squareSpec));
@@ -63,19 +63,19 @@ describe('pixelValues', () => {
   it('honours a rotation still pending on the sharp pipeline', async () => {
     // Left third red, rest blue; rotated a quarter turn clockwise the red third is on top.
     const rotated = image(300, 200, BLUE, (x) => (x < 100 ? RED : undefined)).rotate(90);
-    const t = await pixelValues(rotated, cropSpec);
+    const t = await pixelValues(rotated, cropSpec, { width: 200, height: 300 });
     expectPixel(pixel(t, cropSpec, S / 2, 0), normalised(RED, cropSpec));
     expectPixel(pixel(t, cropSpec, S / 2, S - 1), normalised(BLUE, cropSpec));
   });
 
   it('turns a greyscale photo into three equal channels', async () => {
     const grey = await sharp(new Uint8Array(50 * 40).fill(128), { raw: { width: 50, height: 40, channels: 1 } }).png().toBuffer();
-    const t = await pixelValues(sharp(grey), cropSpec);
+    const t = await pixelValues(sharp(grey), cropSpec, { width: 50, height: 40 });
     expectPixel(pixel(t, cropSpec, 10, 10), normalised([128, 128, 128], cropSpec));
   });
 
   it('upscales a photo smaller than the model input', async () => {
-    const t = await pixelValues(image(20, 10, GREEN), cropSpec);
+    const t = await pixelValues(image(20, 10, GREEN), cropSpec, { width: 20, height: 10 });
     expect(t).toHaveLength(3 * S * S);
     expectPixel(pixel(t, cropSpec, S - 1, S - 1), normalised(GREEN, cropSpec));
   });

@@ -21,7 +21,7 @@ async function embedPhotos(width: number, height: number): Promise<Photo[]> {
   const photos: Photo[] = [];
   for (const colour of COLOURS) {
     for (const pattern of PATTERNS) {
-      const pixels = await pixelValues(await jpegPhoto(colour, pattern, width, height), model.preprocess);
+      const pixels = await pixelValues(await jpegPhoto(colour, pattern, width, height), model.preprocess, { width, height });
       const [vector] = await model.encodeImages(pixels, 1);
       photos.push({ colour, pattern, vector });
     }
@@ -99,7 +99,7 @@ describe('image embeddings', () => {
       ['red', 'circle'],
       ['blue', 'plain'],
     ];
-    const tensors = await Promise.all(chosen.map(async ([c, p]) => pixelValues(await jpegPhoto(c, p, 300, 200), model.preprocess)));
+    const tensors = await Promise.all(chosen.map(async ([c, p]) => pixelValues(await jpegPhoto(c, p, 300, 200), model.preprocess, { width: 300, height: 200 })));
     const batch = new Float32Array(tensors.reduce((n, t) => n + t.length, 0));
     tensors.forEach((t, i) => batch.set(t, i * t.length));
     const rows = await model.encodeImages(batch, chosen.length);

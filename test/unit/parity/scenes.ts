@@ -1,10 +1,9 @@
 /**
  * Synthetic photos for the parity tests. Each channel carries different content,
- * so a channel swap shows, and the detail sits near the model's resolution
- * (a 224-pixel output), so a one-pixel shift, a wrong filter or a wrong crop
- * changes many values rather than a few: a diagonal colour wave, hard-edged
- * blocks, a disc, a fine grating whose period is about 5.6 output pixels, and
- * per-pixel noise.
+ * so a channel swap shows, and the detail sits near the model's resolution, so a
+ * one-pixel shift, a wrong filter or a wrong crop changes many values rather than
+ * a few: a diagonal colour wave, hard-edged blocks 8x11 model pixels, a disc, a
+ * grating whose period is 5.6 model pixels, and per-pixel noise.
  */
 import type { RgbImage, RgbaImage } from '../../reference/rgb-image.ts';
 
@@ -23,19 +22,32 @@ function random(seed: number): () => number {
 
 const clamp8 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
-export function scene(width: number, height: number, seed: number): RgbImage {
+/** Source pixels per model-input pixel along each axis, once the photo is resized for a model. */
+export interface DetailScale {
+  x: number;
+  y: number;
+}
+
+/**
+ * `scale` sets the size of the detail on each axis. Detail is never finer than a
+ * few model pixels, apart from faint noise: how two resamplers alias a pattern
+ * finer than their output says nothing about whether either follows the
+ * reference. Nor is it finer than a few source pixels, as a camera's optics
+ * never put a full-contrast pattern into one pixel.
+ */
+export function scene(width: number, height: number, seed: number, scale: DetailScale): RgbImage {
   const next = random(seed);
+  const ux = Math.max(1, scale.x);
+  const uy = Math.max(1, scale.y);
   const short = Math.min(width, height);
-  // Source pixels per output pixel once the short side is 224.
-  const unit = short / 224;
   const data = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const u = (x + 0.5) / width;
       const v = (y + 0.5) / height;
-      const block = (Math.floor(x / (8 * unit)) + Math.floor(y / (11 * unit))) % 2;
+      const block = (Math.floor(x / (8 * ux)) + Math.floor(y / (11 * uy))) % 2;
       const disc = Math.hypot(x - width * 0.55, y - height * 0.45) < short * 0.3;
-      const grating = Math.sin((2 * Math.PI * (x + 0.6 * y)) / (5.6 * unit));
+      const grating = Math.sin(2 * Math.PI * (x / (5.6 * ux) + (0.6 * y) / (5.6 * uy)));
       const noise = (next() - 0.5) * 24;
       const i = (y * width + x) * 3;
       data[i] = clamp8(128 + 90 * Math.sin(2 * Math.PI * (2 * u + 3 * v)) + (block ? 25 : -25) + noise);
@@ -57,8 +69,8 @@ export function speckle(width: number, height: number, seed: number): RgbImage {
  * left and right edges, plus a transparent hole whose hidden colour is black
  * (a decoder that dropped alpha instead of compositing would show it).
  */
-export function translucent(width: number, height: number, seed: number): RgbaImage {
-  const rgb = scene(width, height, seed);
+export function translucent(width: number, height: number, seed: number, scale: DetailScale): RgbaImage {
+  const rgb = scene(width, height, seed, scale);
   const data = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
