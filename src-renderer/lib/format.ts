@@ -30,7 +30,7 @@ export function formatEta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return 'estimating…';
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s left`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s left`;
+  if (s < 3600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s left` : `${s / 60} min left`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min left`;
 }
 

@@ -38,8 +38,35 @@ export async function buildRenderer(): Promise<void> {
   }
 }
 
+const LOCK = path.join(ROOT, 'out', '.renderer-build.lock');
+/** A lock older than this was left by a run that died mid-build. */
+const STALE_LOCK_MS = 5 * 60_000;
+
+async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {
+  fs.mkdirSync(path.dirname(LOCK), { recursive: true });
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = Date.now() - (fs.statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) fs.rmSync(LOCK, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    fs.rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+/** Test files running in parallel share one build: the first builds, the others wait and reuse it. */
 export async function ensureRendererBuilt(): Promise<void> {
-  if (rendererIsStale()) await buildRenderer();
+  await withBuildLock(async () => {
+    if (rendererIsStale()) await buildRenderer();
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

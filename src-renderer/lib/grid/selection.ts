@@ -34,18 +34,23 @@ export function clickSelect(sel: Selection, index: number, mods: ClickModifiers)
   return { cursor: index, anchor: index, selected: new Set([index]) };
 }
 
-/** Arrow keys: the cursor moves and selects; with Shift the selection grows from the anchor. */
-export function moveSelect(sel: Selection, delta: number, count: number, extend: boolean): Selection {
+/** Puts the cursor on one photo and selects it; with `extend` the selection spans from the anchor. */
+export function selectTo(sel: Selection, target: number, count: number, extend: boolean): Selection {
   if (count === 0) return EMPTY_SELECTION;
-  const cursor = sel.cursor < 0 ? 0 : Math.min(count - 1, Math.max(0, sel.cursor + delta));
+  const cursor = Math.min(count - 1, Math.max(0, target));
   if (extend && sel.anchor >= 0) return { cursor, anchor: sel.anchor, selected: new Set(range(sel.anchor, cursor)) };
   return { cursor, anchor: cursor, selected: new Set([cursor]) };
 }
 
-export type GridKeyAction = { kind: 'move'; delta: number; extend: boolean } | { kind: 'open' };
+/** Arrow keys: the cursor moves by `delta`; from no selection, the first move lands on the first photo. */
+export function moveSelect(sel: Selection, delta: number, count: number, extend: boolean): Selection {
+  return selectTo(sel, sel.cursor < 0 ? 0 : sel.cursor + delta, count, extend);
+}
+
+export type GridKeyAction = { kind: 'move'; delta: number; extend: boolean } | { kind: 'jump'; to: 'first' | 'last'; extend: boolean } | { kind: 'open' };
 
 /** Keys the result grid answers to; the column count turns up/down into a row step. */
-export function gridKeyAction(key: string, shift: boolean, columns: number, count: number): GridKeyAction | null {
+export function gridKeyAction(key: string, shift: boolean, columns: number): GridKeyAction | null {
   const page = columns * 4;
   const deltas: Record<string, number> = {
     ArrowLeft: -1,
@@ -54,10 +59,9 @@ export function gridKeyAction(key: string, shift: boolean, columns: number, coun
     ArrowDown: columns,
     PageUp: -page,
     PageDown: page,
-    Home: -count,
-    End: count,
   };
   if (key === 'Enter') return { kind: 'open' };
+  if (key === 'Home' || key === 'End') return { kind: 'jump', to: key === 'Home' ? 'first' : 'last', extend: shift };
   const delta = deltas[key];
   return delta === undefined ? null : { kind: 'move', delta, extend: shift };
 }

@@ -29,19 +29,20 @@ export class LibraryState {
   }
 
   /**
-   * First launch, or nothing to search yet: no folder, no model, or folders that
-   * were never indexed. Once a run starts, the main view takes over and shows it.
+   * First launch, or nothing to search yet: no folder, no model, or no photo in
+   * the folders. While a run is going the main view takes over and shows it.
    */
   get needsSetup(): boolean {
     const s = this.status;
     if (!s) return false;
-    return s.folders.length === 0 || s.model === null || (s.photos === 0 && this.progress === null);
+    return s.folders.length === 0 || s.model === null || (s.photos === 0 && !this.indexing);
   }
 
   connect(): () => void {
     const stops = [
       this.api.onEvent('index-progress', (p) => {
-        this.progress = p;
+        if (finished(p)) void this.finish(p);
+        else this.progress = p;
       }),
       this.api.onEvent('library-changed', () => {
         this.changes += 1;
@@ -61,6 +62,12 @@ export class LibraryState {
     } catch (err) {
       this.loadError = toApiError(err);
     }
+  }
+
+  /** The counts are read before the run shows as finished, so the view never flickers back to setup. */
+  private async finish(final: IndexProgress): Promise<void> {
+    await this.refresh();
+    this.progress = final;
   }
 
   private async act(action: () => Promise<unknown>): Promise<boolean> {
@@ -97,14 +104,13 @@ export class LibraryState {
     this.actionError = null;
     this.progress = { phase: 'scanning', found: 0, toEmbed: 0, embedded: 0, reused: 0, removed: 0, failed: 0, unchanged: 0, offline: [], photosPerSecond: 0, etaSeconds: null, paused: false };
     this.api.index({}).then(
-      (final) => {
-        this.progress = final;
-        void this.refresh();
-      },
-      (err: unknown) => {
+      (final) => this.finish(final),
+      async (err: unknown) => {
+        await this.refresh();
+        // A long run can outlive its HTTP call; while the engine still reports it, progress keeps arriving as events.
+        if (this.status?.indexing) return;
         this.progress = null;
         this.actionError = toApiError(err);
-        void this.refresh();
       },
     );
   }

@@ -1,7 +1,7 @@
 import type { SearchHit } from '../../../src-main/core/api/contract.ts';
 import { toApiError, type ApiError } from '../api/api-error.ts';
 import type { PhotoSearchClient } from '../api/client.ts';
-import { EMPTY_SELECTION, clickSelect, gridKeyAction, moveSelect, type ClickModifiers, type Selection } from '../grid/selection.ts';
+import { EMPTY_SELECTION, clickSelect, gridKeyAction, moveSelect, selectTo, type ClickModifiers, type Selection } from '../grid/selection.ts';
 import type { SearchRequest } from './query.svelte.ts';
 
 /** Results arrive a page at a time; scrolling to the end asks for more, up to the engine's limit. */
@@ -93,13 +93,16 @@ export class ResultsState {
 
   /** Arrow keys and Enter in the grid; false when the key is not the grid's. */
   key(key: string, shift: boolean): boolean {
-    const action = gridKeyAction(key, shift, this.columns, this.hits.length);
-    if (!action || this.hits.length === 0) return false;
+    const action = gridKeyAction(key, shift, this.columns);
+    const count = this.hits.length;
+    if (!action || count === 0) return false;
     if (action.kind === 'open') {
       if (this.selection.cursor < 0) return false;
       this.viewing = this.selection.cursor;
+    } else if (action.kind === 'jump') {
+      this.selection = selectTo(this.selection, action.to === 'first' ? 0 : count - 1, count, action.extend);
     } else {
-      this.selection = moveSelect(this.selection, action.delta, this.hits.length, action.extend);
+      this.selection = moveSelect(this.selection, action.delta, count, action.extend);
     }
     return true;
   }

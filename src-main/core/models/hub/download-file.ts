@@ -115,12 +115,24 @@ async function transfer(job: FileJob, offset: number, opts: FileDownloadOptions)
       callback(null, chunk);
     },
   });
+  // A connection that drops mid-file ends the data instead of failing the pipeline: a failed
+  // pipeline destroys the file stream and loses what was received but not yet written,
+  // and those bytes are what the next attempt resumes from.
+  let cut: unknown = null;
+  async function* received(body: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of body) yield chunk as Buffer;
+    } catch (err) {
+      cut = err;
+    }
+  }
   try {
-    await pipeline(res.body, meter, fs.createWriteStream(job.dest, { flags: start > 0 ? 'a' : 'w' }));
+    await pipeline(received(res.body), meter, fs.createWriteStream(job.dest, { flags: start > 0 ? 'a' : 'w' }));
   } catch (err) {
     if (written > job.size) await fsp.rm(job.dest, { force: true });
     throw err;
   }
+  if (cut) throw cut;
   if (written !== job.size) {
     throw new TransientDownloadError(job.url.href, `${job.label}: the download ended at ${written} of ${job.size} bytes`);
   }

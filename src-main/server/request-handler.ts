@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorMessage } from '../core/errors.ts';
+import { serveOperation } from './api-route.ts';
+import { contentTypeFor } from './content-types.ts';
+import type { ServedEngine } from './engine.ts';
+import { serveEvents } from './events-route.ts';
+import { servePhoto, serveThumbnail } from './media-routes.ts';
+import { sendError, sendText } from './respond.ts';
+import { requestToken, sessionCookie, setSecurityHeaders, tokensEqual } from './security.ts';
+import { resolveStaticFile } from './static-files.ts';
+
+export interface HandlerContext {
+  engine: ServedEngine;
+  /** Real path of the built renderer. */
+  rendererRoot: string;
+  token: string;
+  port: number;
+  /** Host header values this server answers to. */
+  hosts: Set<string>;
+  /** Origins allowed to POST. */
+  origins: Set<string>;
+  /** Open event streams, ended when the server stops. */
+  eventStreams: Set<ServerResponse>;
+}
+
+const FORBIDDEN_PAGE =
+  'This photo-search server needs its access token. Open the address that `photo-search serve` printed (it ends in ?token=...).\n';
+
+const API_PATH = /^\/api\/([^/]+)(?:\/([^/]+))?$/;
+
+export function createRequestHandler(ctx: HandlerContext): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(ctx, req, res).catch((err: unknown) => sendError(res, 500, { code: 'internal', message: errorMessage(err) }));
+  };
+}
+
+async function handle(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  setSecurityHeaders(res);
+  const url = admit(ctx, req, res);
+  if (!url) return;
+  const method = req.method ?? 'GET';
+  if (url.pathname.startsWith('/api/')) return routeApi(ctx, req, res, url, method);
+  if (method !== 'GET' && method !== 'HEAD') {
+    sendText(res, 405, 'Method not allowed.\n', { Allow: 'GET, HEAD' });
+    return;
+  }
+  return serveStatic(ctx, res, url, method);
+}
+
+/**
+ * Lets a request through only when it is addressed to this server by a loopback
+ * name (DNS rebinding) and carries the token; a page link with the token in its
+ * query gets the session cookie instead. Returns the parsed URL, or null when the
+ * response has been sent.
+ */
+function admit(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): URL | null {
+  if (!ctx.hosts.has(req.headers.host ?? '')) {
+    sendText(res, 403, 'This server only answers requests addressed to 127.0.0.1 or localhost.\n');
+    return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+  } catch {
+    sendText(res, 400, 'Bad request.\n');
+    return null;
+  }
+  const isApi = url.pathname.startsWith('/api/');
+  const queryToken = url.searchParams.get('token');
+  if (queryToken !== null && req.method === 'GET' && !isApi) {
+    if (!tokensEqual(queryToken, ctx.token)) {
+      sendText(res, 403, FORBIDDEN_PAGE);
+      return null;
+    }
+    // The token moves into an HttpOnly cookie and out of the address bar and history. The app is one
+    // page, so the redirect always goes to it: a path from the request never becomes a Location.
+    res.writeHead(303, { Location: '/', 'Set-Cookie': sessionCookie(ctx.port, ctx.token), 'Cache-Control': 'no-store' });
+    res.end();
+    return null;
+  }
+  if (!tokensEqual(requestToken(req, ctx.port), ctx.token)) {
+    if (isApi) sendError(res, 403, { code: 'forbidden', message: FORBIDDEN_PAGE.trim() });
+    else sendText(res, 403, FORBIDDEN_PAGE);
+    return null;
+  }
+  return url;
+}
+
+async function routeApi(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
+  const [, first, second] = API_PATH.exec(url.pathname) ?? [];
+  if (method === 'POST' && first !== undefined && second === undefined) {
+    const origin = req.headers.origin;
+    if ((origin !== undefined && !ctx.origins.has(origin)) || req.headers['sec-fetch-site'] === 'cross-site') {
+      sendError(res, 403, { code: 'forbidden', message: 'Requests from other sites are refused.', subject: origin ?? '' });
+      return;
+    }
+    return serveOperation(ctx.engine, req, res, first);
+  }
+  if (method === 'GET' && first === 'events' && second === undefined) return serveEvents(ctx.engine, res, ctx.eventStreams);
+  if (method === 'GET' && first === 'thumb' && second !== undefined) return serveThumbnail(ctx.engine, res, second, url.searchParams.get('size'));
+  if (method === 'GET' && first === 'photo' && second !== undefined) return servePhoto(ctx.engine, res, second);
+  sendError(res, 404, { code: 'not-found', message: `No ${method} ${url.pathname} here.`, subject: url.pathname });
+}
+
+async function serveStatic(ctx: HandlerContext, res: ServerResponse, url: URL, method: string): Promise<void> {
+  const file = await resolveStaticFile(ctx.rendererRoot, url.pathname);
+  if (!file) {
+    sendText(res, 404, 'Not found.\n');
+    return;
+  }
+  const body = await fs.promises.readFile(file);
+  res.writeHead(200, {
+    'Content-Type': contentTypeFor(file),
+    'Content-Length': body.length,
+    // Vite names built assets by content hash; only the page itself must be fetched fresh.
+    'Cache-Control': url.pathname.startsWith('/assets/') ? 'private, max-age=31536000, immutable' : 'no-store',
+  });
+  res.end(method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,395 @@
+/// <reference lib="dom" />
+/**
+ * The interface end to end, as a user meets it: a fresh library with the tiny
+ * model and the generated photos, served by `startServer` over the real engine,
+ * driven in Chromium. Tests run in order and share one page, like one session.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PhotoSearchService } from '../../src-main/core/api/service.ts';
+import { startServer, type RunningServer } from '../../src-main/server/server.ts';
+import type { CorpusEntry } from '../fixtures/photos.ts';
+import { createLibraryFixture, type LibraryFixture } from '../helpers/library-fixture.ts';
+import { formatBytes } from '../../src-renderer/lib/format.ts';
+import { RENDERER_OUT, ensureRendererBuilt } from './build-renderer.ts';
+import { launchBrowser, openPage, screenshot, type WatchedPage } from './browser.ts';
+
+let fx: LibraryFixture;
+let service: PhotoSearchService;
+let server: RunningServer;
+let browser: Browser;
+let watched: WatchedPage;
+let page: Page;
+
+const photos = () => fx.manifest.entries.filter((e) => e.kind === 'photo');
+const broken = () => fx.manifest.entries.filter((e) => e.kind === 'broken');
+const count = (pred: (e: CorpusEntry) => boolean) => photos().filter(pred).length;
+
+interface Tile {
+  index: number;
+  id: number;
+  path: string;
+  selected: boolean;
+  entry: CorpusEntry;
+}
+
+function entryFor(file: string): CorpusEntry {
+  const entry = photos().find((e) => path.join(fx.photosDir, e.relPath) === file);
+  if (!entry) throw new Error(`${file} is not a photo of the corpus`);
+  return entry;
+}
+
+/** The result tiles on screen, in grid order. */
+async function tiles(): Promise<Tile[]> {
+  const raw = await page.$$eval('[data-testid="result-tile"]', (els) =>
+    els.map((el) => {
+      const d = (el as HTMLElement).dataset;
+      return { index: Number(d.index), id: Number(d.id), path: d.path ?? '', selected: d.selected === 'true' };
+    }),
+  );
+  return raw.sort((a, b) => a.index - b.index).map((t) => ({ ...t, entry: entryFor(t.path) }));
+}
+
+const describeTile = (t: Tile) => `${t.entry.colour}/${t.entry.pattern}`;
+const top = async (n: number) => (await tiles()).slice(0, n).map(describeTile);
+const input = () => page.getByTestId('search-input');
+const chips = () => page.getByTestId('query-chip');
+
+async function setRange(testId: string, value: number): Promise<void> {
+  await page.getByTestId(testId).evaluate((el, v) => {
+    const range = el as HTMLInputElement;
+    range.value = String(v);
+    range.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+/** Removes every chip the way a user would: Backspace in the empty box. */
+async function clearQuery(): Promise<void> {
+  await input().fill('');
+  while ((await chips().count()) > 0) await input().press('Backspace');
+}
+
+beforeAll(async () => {
+  const built = ensureRendererBuilt();
+  fx = await createLibraryFixture('e2e');
+  await built;
+  // No model yet: the first launch sets one up through the interface.
+  service = PhotoSearchService.open({ libraryDir: fx.libraryDir, intraOpThreads: 1 });
+  server = await startServer({ service, port: 0, rendererDir: RENDERER_OUT });
+  browser = await launchBrowser();
+  watched = await openPage(browser, { permissions: ['clipboard-read', 'clipboard-write'] });
+  page = watched.page;
+  page.setDefaultTimeout(30_000);
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail' && page) await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await service?.close();
+  fx?.cleanup();
+});
+
+describe('first launch', () => {
+  it('explains the app and offers models to set up', async () => {
+    await page.goto(server.url);
+    await page.getByTestId('setup').waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.getByTestId('model-status').getAttribute('data-ready')).toBe('false');
+    expect(await page.getByTestId('model-problem').textContent()).toContain('No model is set up');
+    await page.getByTestId('model-item').first().waitFor();
+    expect(await page.locator('[data-testid="model-item"] [data-testid="model-install"]').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('start-indexing').isDisabled()).toBe(true);
+    await screenshot(page, '01-first-launch');
+  });
+
+  it('takes a model folder from this computer', async () => {
+    await page.getByTestId('model-path-input').fill(fx.modelDir);
+    await page.getByTestId('model-import').click();
+    await page.locator('[data-testid="model-status"][data-ready="true"]').waitFor();
+    const status = await service.status();
+    expect(await page.getByTestId('model-name').textContent()).toBe(status.model!.name);
+    expect(await page.getByTestId('model-picker').count()).toBe(0);
+  });
+
+  it('shows the engine message for a folder that does not exist', async () => {
+    const missing = path.join(fx.root, 'no-such-folder');
+    await page.getByTestId('folder-path-input').fill(missing);
+    await page.getByTestId('add-folder-button').click();
+    const banner = page.getByTestId('folder-error');
+    await banner.waitFor();
+    expect(await banner.getByTestId('error-message').textContent()).toContain(missing);
+    await screenshot(page, '02-folder-error');
+    expect(watched.problems).toEqual(['HTTP 400 POST /api/addFolders']);
+    watched.problems.length = 0;
+  });
+
+  it('adds the photo folder dropped from a file manager, and indexes it to the end', async () => {
+    await page.getByTestId('folder-drop-zone').evaluate((zone, uri) => {
+      const data = new DataTransfer();
+      data.setData('text/uri-list', uri);
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, pathToFileURL(fx.photosDir).href);
+    await page.locator(`[data-testid="folder-item"][data-path="${fs.realpathSync(fx.photosDir)}"]`).waitFor();
+    expect(await page.getByTestId('folder-error').count()).toBe(0);
+    await page.getByTestId('start-indexing').click();
+
+    await page.getByTestId('library-bar').waitFor();
+    await page.getByTestId('index-done').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('index-progress').getAttribute('data-phase')).toBe('done');
+    const done = await page.getByTestId('index-done').textContent();
+    expect(done).toContain(`${photos().length} photos added`);
+    expect(done).toContain(`${broken().length} files could not be read`);
+    expect(await page.getByTestId('photo-count').textContent()).toBe(`${photos().length} photos`);
+    await page.getByTestId('results-idle').waitFor();
+    await screenshot(page, '03-indexed');
+  });
+
+  it('lists the files that could not be read, with the reason', async () => {
+    await page.getByTestId('failures-button').click();
+    const panel = page.getByTestId('failures-panel');
+    await panel.waitFor();
+    const items = panel.getByTestId('failure-item');
+    expect(await items.count()).toBe(broken().length);
+    const text = (await panel.textContent())!.toLowerCase();
+    for (const b of broken()) expect(text).toContain(b.expectedError!.toLowerCase());
+    await screenshot(page, '04-failures');
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'hidden' });
+  });
+});
+
+describe('searching', () => {
+  it('shows the red photos first for "red", with their thumbnails', async () => {
+    const reds = count((e) => e.colour === 'red');
+    await input().fill('red');
+    await expect.poll(() => top(reds), { timeout: 15_000 }).toEqual(Array(reds).fill(expect.stringMatching(/^red\//)));
+    expect((await tiles()).length).toBe(photos().length);
+    const thumbs = page.locator('[data-testid="result-tile"] [data-testid="thumb"]');
+    await expect.poll(() => thumbs.evaluateAll((els) => els.every((el) => (el as HTMLElement).dataset.state === 'loaded'))).toBe(true);
+    const firstImage = page.locator('[data-testid="result-tile"][data-index="0"] img');
+    expect(await firstImage.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    expect(await page.getByTestId('results-count').textContent()).toContain(`${photos().length} photos`);
+    await page.locator('[data-testid="result-tile"][data-index="0"]').hover();
+    expect(await page.locator('[data-testid="result-tile"][data-index="0"] [data-testid="result-score"]').isVisible()).toBe(true);
+    await screenshot(page, '05-text-query');
+  });
+
+  it('explains, when an image file is dropped, that the browser cannot search by it', async () => {
+    await page.getByTestId('search-box').evaluate((box) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array([0xff, 0xd8, 0xff])], 'holiday.jpg', { type: 'image/jpeg' }));
+      box.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    const notice = page.getByTestId('notice').filter({ hasText: 'desktop app' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('Find similar');
+    expect(await page.locator('[data-testid="query-chip"][data-kind="file"]').count()).toBe(0);
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  it('"Find similar" adds an image chip and finds the same scene', async () => {
+    const [example] = await tiles();
+    await page.locator('[data-testid="result-tile"][data-index="0"]').hover();
+    await page.locator('[data-testid="result-tile"][data-index="0"] [data-testid="find-similar"]').click();
+    const chip = page.locator('[data-testid="query-chip"][data-kind="photo"]');
+    await chip.waitFor();
+    expect(await chip.getByTestId('chip-label').textContent()).toBe(path.basename(example.path));
+
+    await input().fill('');
+    const same = count((e) => e.colour === example.entry.colour && e.pattern === example.entry.pattern) - 1;
+    // The example itself is left out of its own results: that tells the new results from the old.
+    await expect.poll(async () => (await tiles()).some((t) => t.id === example.id), { timeout: 15_000 }).toBe(false);
+    expect(await top(same)).toEqual(Array(same).fill(describeTile(example)));
+    await screenshot(page, '06-find-similar');
+  });
+
+  it('combines the image with text, balanced by the slider', async () => {
+    expect(await page.locator('[data-testid="query-chip"][data-kind="photo"]').count()).toBe(1);
+    await input().fill('stripes');
+    await page.getByTestId('weight-slider').waitFor();
+    const redStripes = count((e) => e.colour === 'red' && e.pattern === 'stripes');
+    await expect.poll(() => top(redStripes), { timeout: 15_000 }).toEqual(Array(redStripes).fill('red/stripes'));
+    await screenshot(page, '07-image-and-text');
+
+    await setRange('weight-slider', 0.95);
+    await expect.poll(() => top(1), { timeout: 15_000 }).toEqual(['red/circle']);
+    await setRange('weight-slider', 0.5);
+  });
+
+  it('pushes photos down with a negative chip, and the chip toggles back', async () => {
+    await clearQuery();
+    expect(await chips().count()).toBe(0);
+    await input().fill('red');
+    await input().press('Enter');
+    await input().fill('-circle');
+    await input().press('Enter');
+    const negative = page.locator('[data-testid="query-chip"][data-negative="true"]');
+    expect(await negative.getByTestId('chip-label').textContent()).toBe('circle');
+    expect(await input().inputValue()).toBe('');
+
+    const redNotCircle = count((e) => e.colour === 'red' && e.pattern !== 'circle');
+    const redCircle = count((e) => e.colour === 'red' && e.pattern === 'circle');
+    await expect
+      .poll(async () => (await top(redNotCircle + redCircle)).map((d) => (d === 'red/circle' ? 'circle' : d.startsWith('red/') ? 'red' : d)), { timeout: 15_000 })
+      .toEqual([...Array(redNotCircle).fill('red'), ...Array(redCircle).fill('circle')]);
+    await screenshot(page, '08-negative-chip');
+
+    await negative.hover();
+    await negative.getByTestId('chip-negate').click();
+    await page.locator('[data-testid="query-chip"][data-negative="false"]', { hasText: 'circle' }).waitFor();
+    await expect.poll(() => top(redCircle), { timeout: 15_000 }).toEqual(Array(redCircle).fill('red/circle'));
+  });
+
+  it('filters by file type', async () => {
+    await clearQuery();
+    await input().fill('red');
+    await input().press('Enter');
+    await page.getByTestId('filter-type').selectOption('png');
+    const pngs = photos().filter((e) => e.format === 'png').length;
+    await expect.poll(async () => (await tiles()).length, { timeout: 15_000 }).toBe(pngs);
+    for (const t of await tiles()) expect(t.path.toLowerCase()).toMatch(/\.png$/);
+    expect(await top(1)).toEqual(['red/stripes']);
+    await screenshot(page, '09-filter-type');
+    await page.getByTestId('filter-type').selectOption('');
+    await expect.poll(async () => (await tiles()).length, { timeout: 15_000 }).toBe(photos().length);
+  });
+
+  it('says so when nothing matches the filters, and clears them', async () => {
+    await page.getByTestId('filter-after').fill('2100-01-01');
+    await page.getByTestId('results-empty').waitFor();
+    expect(await page.getByTestId('results-empty').textContent()).toContain('No photos match');
+    await screenshot(page, '10-no-match');
+    await page.getByTestId('results-empty').getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(async () => (await tiles()).length, { timeout: 15_000 }).toBe(photos().length);
+  });
+});
+
+describe('keyboard', () => {
+  it('moves through the grid with the arrows, opens with Enter, closes with Esc', async () => {
+    await input().focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(async () => (await tiles()).filter((t) => t.selected).map((t) => t.index)).toEqual([0]);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('results-grid');
+    await page.keyboard.press('ArrowRight');
+    const columns = Number(await page.getByTestId('results-grid').getAttribute('data-columns'));
+    await page.keyboard.press('ArrowDown');
+    const expected = 1 + columns;
+    await expect.poll(async () => (await tiles()).filter((t) => t.selected).map((t) => t.index)).toEqual([expected]);
+
+    await page.keyboard.press('Enter');
+    const lightbox = page.getByTestId('lightbox');
+    await lightbox.waitFor();
+    const all = await tiles();
+    expect(Number(await lightbox.getAttribute('data-id'))).toBe(all[expected].id);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => Number(await lightbox.getAttribute('data-id'))).toBe(all[expected + 1].id);
+    expect(await page.getByTestId('lightbox-position').textContent()).toContain(`${expected + 2} of ${all.length}`);
+    await page.keyboard.press('Escape');
+    await lightbox.waitFor({ state: 'hidden' });
+    expect((await tiles()).filter((t) => t.selected).map((t) => t.index)).toEqual([expected + 1]);
+  });
+
+  it('selects several photos with Ctrl and Shift clicks', async () => {
+    await page.locator('[data-testid="result-tile"][data-index="0"]').click();
+    await page.locator('[data-testid="result-tile"][data-index="2"]').click({ modifiers: ['Control'] });
+    await page.locator('[data-testid="result-tile"][data-index="4"]').click({ modifiers: ['Shift'] });
+    expect((await tiles()).filter((t) => t.selected).map((t) => t.index)).toEqual([2, 3, 4]);
+    expect(await page.getByTestId('selection-count').textContent()).toBe('3 selected');
+    await page.keyboard.press('Escape');
+    expect((await tiles()).filter((t) => t.selected)).toEqual([]);
+  });
+
+  it('focuses the search with Ctrl+K, and Delete in the empty box removes the last chip', async () => {
+    await page.getByTestId('results-grid').focus();
+    await page.keyboard.press('Control+k');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('search-input');
+    const before = await chips().count();
+    expect(before).toBeGreaterThan(0);
+    await page.keyboard.press('Delete');
+    expect(await chips().count()).toBe(before - 1);
+  });
+});
+
+describe('the lightbox', () => {
+  it('shows the photo with its date, camera, place, size and dimensions', async () => {
+    const target = photos().find((e) => e.camera && e.latitude !== undefined)!;
+    const file = path.join(fx.photosDir, target.relPath);
+    await clearQuery();
+    await input().fill(target.colour!);
+    await expect.poll(() => top(1), { timeout: 15_000 }).toEqual([expect.stringMatching(new RegExp(`^${target.colour}/`))]);
+    const tile = page.locator(`[data-testid="result-tile"][data-path="${file}"]`);
+    await tile.dblclick();
+    const lightbox = page.getByTestId('lightbox');
+    await lightbox.waitFor();
+    await expect.poll(() => page.getByTestId('lightbox-image').getAttribute('data-state')).toBe('loaded');
+    expect(await page.getByTestId('lightbox-name').textContent()).toBe(path.basename(file));
+    expect(await page.getByTestId('meta-camera').textContent()).toBe(target.camera);
+    expect(await page.getByTestId('meta-date').textContent()).toContain(String(new Date(target.takenAt!).getFullYear()));
+    const [lat, lon] = (await page.getByTestId('meta-place').textContent())!.match(/[\d.]+/g)!.map(Number);
+    expect(lat).toBeCloseTo(Math.abs(target.latitude!), 4);
+    expect(lon).toBeCloseTo(Math.abs(target.longitude!), 4);
+    expect(await page.getByTestId('meta-dimensions').textContent()).toContain(`${target.width} × ${target.height}`);
+    expect(await page.getByTestId('meta-size').textContent()).toBe(formatBytes(fs.statSync(file).size));
+    expect(await page.getByTestId('meta-path').textContent()).toBe(file);
+    await screenshot(page, '11-lightbox');
+
+    await page.getByTestId('lightbox-copy-path').click();
+    await page.getByTestId('notice').filter({ hasText: 'Path copied.' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(file);
+  });
+
+  it('"Find similar" in the lightbox closes it and searches by that photo', async () => {
+    const name = await page.getByTestId('lightbox-name').textContent();
+    await page.getByTestId('lightbox-find-similar').click();
+    await page.getByTestId('lightbox').waitFor({ state: 'hidden' });
+    const chip = page.locator('[data-testid="query-chip"][data-kind="photo"]');
+    expect(await chip.getByTestId('chip-label').textContent()).toBe(name);
+  });
+});
+
+describe('the library dialog', () => {
+  it('lists the folder with its photos and the model in use', async () => {
+    await page.getByTestId('folders-button').click();
+    const dialog = page.getByTestId('folders-panel');
+    await dialog.waitFor();
+    const folder = dialog.getByTestId('folder-item');
+    expect(await folder.getAttribute('data-path')).toBe(fs.realpathSync(fx.photosDir));
+    expect(await folder.textContent()).toContain(`${photos().length} photos`);
+    await dialog.locator('[data-testid="model-item"][data-active="true"]').waitFor();
+    await screenshot(page, '12-library-dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+});
+
+describe('appearance and safety', () => {
+  it('follows a dark colour scheme', async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await background();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await background();
+    expect(dark).not.toBe(light);
+    const [r, g, b] = dark.match(/\d+/g)!.map(Number);
+    expect(r + g + b).toBeLessThan(120);
+    await screenshot(page, '13-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('ran without script errors, CSP violations or failed requests', () => {
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('serves thumbnails only for photos of the library', async () => {
+    const statuses = await page.evaluate(async () =>
+      Promise.all(['/api/thumb/1', '/api/thumb/999999', '/api/photo/999999', '/api/thumb/..%2F..%2Fetc%2Fpasswd'].map(async (u) => (await fetch(u)).status)),
+    );
+    expect(statuses).toEqual([200, 404, 404, 404]);
+  });
+});

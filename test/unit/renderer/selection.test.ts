@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_SELECTION, clickSelect, gridKeyAction, moveSelect, selectTo, type Selection } from '../../../src-renderer/lib/grid/selection.ts';
+
+const plain = { toggle: false, range: false };
+const toggle = { toggle: true, range: false };
+const range = { toggle: false, range: true };
+const ids = (s: Selection) => [...s.selected].sort((a, b) => a - b);
+
+describe('clickSelect', () => {
+  it('selects one photo on a plain click', () => {
+    const s = clickSelect(clickSelect(EMPTY_SELECTION, 3, plain), 5, plain);
+    expect(ids(s)).toEqual([5]);
+    expect(s.cursor).toBe(5);
+  });
+
+  it('adds and removes with Ctrl/Cmd', () => {
+    let s = clickSelect(EMPTY_SELECTION, 1, plain);
+    s = clickSelect(s, 4, toggle);
+    expect(ids(s)).toEqual([1, 4]);
+    s = clickSelect(s, 1, toggle);
+    expect(ids(s)).toEqual([4]);
+  });
+
+  it('selects a span from the anchor with Shift, in either direction', () => {
+    let s = clickSelect(EMPTY_SELECTION, 5, plain);
+    s = clickSelect(s, 8, range);
+    expect(ids(s)).toEqual([5, 6, 7, 8]);
+    s = clickSelect(s, 3, range);
+    expect(ids(s)).toEqual([3, 4, 5]);
+  });
+
+  it('adds a span to the selection with Ctrl+Shift', () => {
+    let s = clickSelect(EMPTY_SELECTION, 0, plain);
+    s = clickSelect(s, 10, toggle);
+    s = clickSelect(s, 12, { toggle: true, range: true });
+    expect(ids(s)).toEqual([0, 10, 11, 12]);
+  });
+});
+
+describe('moveSelect', () => {
+  it('starts at the first photo', () => {
+    expect(moveSelect(EMPTY_SELECTION, 1, 10, false).cursor).toBe(0);
+  });
+
+  it('moves and clamps at both ends', () => {
+    let s = moveSelect(EMPTY_SELECTION, 0, 10, false);
+    s = moveSelect(s, -5, 10, false);
+    expect(s.cursor).toBe(0);
+    s = moveSelect(s, 100, 10, false);
+    expect(s.cursor).toBe(9);
+    expect(ids(s)).toEqual([9]);
+  });
+
+  it('extends from the anchor with Shift', () => {
+    let s = clickSelect(EMPTY_SELECTION, 2, plain);
+    s = moveSelect(s, 3, 10, true);
+    expect(ids(s)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('empties when there are no results', () => {
+    expect(moveSelect(clickSelect(EMPTY_SELECTION, 2, plain), 1, 0, false)).toEqual(EMPTY_SELECTION);
+  });
+});
+
+describe('selectTo', () => {
+  it('jumps to the last photo even with nothing selected', () => {
+    expect(selectTo(EMPTY_SELECTION, 99_999, 100_000, false)).toMatchObject({ cursor: 99_999, anchor: 99_999 });
+  });
+
+  it('selects everything up to the end with Shift', () => {
+    const s = selectTo(clickSelect(EMPTY_SELECTION, 7, plain), 100, 10, true);
+    expect(ids(s)).toEqual([7, 8, 9]);
+  });
+});
+
+describe('gridKeyAction', () => {
+  it.each([
+    ['ArrowRight', 1],
+    ['ArrowLeft', -1],
+    ['ArrowDown', 6],
+    ['ArrowUp', -6],
+    ['PageDown', 24],
+    ['PageUp', -24],
+  ])('%s moves by %i in a 6-column grid', (key, delta) => {
+    expect(gridKeyAction(key, false, 6)).toEqual({ kind: 'move', delta, extend: false });
+  });
+
+  it('jumps with Home and End', () => {
+    expect(gridKeyAction('Home', false, 6)).toEqual({ kind: 'jump', to: 'first', extend: false });
+    expect(gridKeyAction('End', true, 6)).toEqual({ kind: 'jump', to: 'last', extend: true });
+  });
+
+  it('opens on Enter and ignores other keys', () => {
+    expect(gridKeyAction('Enter', false, 6)).toEqual({ kind: 'open' });
+    expect(gridKeyAction('a', false, 6)).toBeNull();
+    expect(gridKeyAction('Tab', false, 6)).toBeNull();
+  });
+});
