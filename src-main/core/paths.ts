@@ -21,6 +21,9 @@ export class LibraryPaths {
   get models(): string {
     return path.join(this.dir, 'models');
   }
+  get decodeSuspects(): string {
+    return path.join(this.dir, 'decoding.json');
+  }
   get thumbnails(): string {
     return path.join(this.dir, 'thumbnails');
   }

@@ -227,6 +227,7 @@ export class PhotoSearchService implements PhotoSearchApi {
     this.run = run;
     const options = {
       folderIds,
+      suspectsFile: this.paths.decodeSuspects,
       signal: abort.signal,
       batchSize: this.opts.batchSize,
       decodeConcurrency: this.opts.decodeConcurrency,

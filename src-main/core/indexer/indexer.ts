@@ -8,6 +8,7 @@ import { runPipeline, type EmbeddedPhoto, type FailedPhoto } from './pipeline.ts
 import { emptyPlan, type EmbedJob, type ScanPlan } from './plan.ts';
 import { ProgressTracker } from './progress.ts';
 import { scanFolders } from './scan.ts';
+import { DecodeSuspects, QUARANTINE_REASON } from './suspects.ts';
 
 export interface IndexRunOptions {
   folderIds: readonly number[];
@@ -21,6 +22,8 @@ export interface IndexRunOptions {
   gate?: () => Promise<void>;
   isPaused?: () => boolean;
   onProgress?: (p: IndexProgress) => void;
+  /** Side file naming the photos being decoded, to quarantine one that crashes the process. */
+  suspectsFile?: string;
 }
 
 const PROGRESS_INTERVAL_MS = 250;
@@ -39,6 +42,7 @@ export function defaultTuning(cores = os.availableParallelism()): { batchSize: n
 export async function indexLibrary(store: LibraryStore, model: ClipModel, index: ModelIndex, opts: IndexRunOptions): Promise<IndexProgress> {
   const tracker = new ProgressTracker();
   const tuning = defaultTuning();
+  const suspects = opts.suspectsFile ? new DecodeSuspects(opts.suspectsFile) : null;
   let lastEmit = 0;
   const emit = (force = false) => {
     const now = Date.now();
@@ -63,13 +67,14 @@ export async function indexLibrary(store: LibraryStore, model: ClipModel, index:
           });
     applyPlan(store, model, index, plan, tracker);
     const planned = new Set(plan.jobs.map((j) => j.photoId));
-    const jobs: EmbedJob[] = [
+    const candidates: EmbedJob[] = [
       ...plan.jobs,
       ...store.embeddings
         .missing(model.id, model.preprocessVersion)
         .filter((p) => !planned.has(p.id))
         .map((p): EmbedJob => ({ kind: 'missing', path: p.path, folderId: p.folderId, photoId: p.id })),
     ];
+    const jobs = suspects ? quarantine(store, candidates, suspects.quarantined(), tracker) : candidates;
     tracker.state.phase = 'embedding';
     tracker.state.toEmbed = jobs.length;
     emit(true);
@@ -81,6 +86,8 @@ export async function indexLibrary(store: LibraryStore, model: ClipModel, index:
       limits: opts.limits,
       signal: opts.signal,
       gate: opts.gate,
+      onDecodeStart: (job) => suspects?.started(job.path),
+      onDecodeEnd: (job) => suspects?.finished(job.path),
       onBatch: (embedded, failed) => {
         writeBatch(store, model, index, embedded, failed);
         tracker.state.embedded += embedded.length;
@@ -98,9 +105,25 @@ export async function indexLibrary(store: LibraryStore, model: ClipModel, index:
     tracker.state.phase = 'cancelled';
   } finally {
     index.checkpoint();
+    suspects?.close();
   }
   emit(true);
   return tracker.snapshot();
+}
+
+/** Records quarantined photos as failures and leaves them out of the run. */
+function quarantine(store: LibraryStore, jobs: EmbedJob[], paths: string[], tracker: ProgressTracker): EmbedJob[] {
+  if (paths.length === 0) return jobs;
+  const skip = new Set(paths);
+  store.transaction(() => {
+    for (const job of jobs.filter((j) => skip.has(j.path))) {
+      const stat = job.stat ?? store.photos.byPath(job.path);
+      if (!stat) continue;
+      store.failures.record({ path: job.path, folderId: job.folderId, size: stat.size, mtimeMs: stat.mtimeMs, code: 'decode-failed', reason: QUARANTINE_REASON });
+      tracker.state.failed++;
+    }
+  });
+  return jobs.filter((j) => !skip.has(j.path));
 }
 
 function applyPlan(store: LibraryStore, model: ClipModel, index: ModelIndex, plan: ScanPlan, tracker: ProgressTracker): void {

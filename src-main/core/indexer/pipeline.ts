@@ -29,6 +29,9 @@ export interface PipelineOptions {
   /** Resolves when the run may go on; lets the user pause between photos. */
   gate?: () => Promise<void>;
   onBatch: (embedded: EmbeddedPhoto[], failed: FailedPhoto[]) => void;
+  /** Around each decode, so a crash inside a decoder can be traced to its file. */
+  onDecodeStart?: (job: EmbedJob) => void;
+  onDecodeEnd?: (job: EmbedJob) => void;
 }
 
 /**
@@ -56,6 +59,7 @@ export async function runPipeline(jobs: readonly EmbedJob[], model: ClipModel, o
       if (opts.signal?.aborted) return;
       const job = jobs[next++];
       inFlight++;
+      opts.onDecodeStart?.(job);
       decodeForModel(job.path, model.preprocess, opts.limits)
         .then((d) => ready.push({ job, ...d }))
         .catch((err: unknown) => {
@@ -63,6 +67,7 @@ export async function runPipeline(jobs: readonly EmbedJob[], model: ClipModel, o
           failed.push({ job, error });
         })
         .finally(() => {
+          opts.onDecodeEnd?.(job);
           inFlight--;
           notify();
         });
