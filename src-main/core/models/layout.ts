@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelError } from '../errors.ts';
@@ -22,8 +23,68 @@ export interface ModelFiles {
   config: string;
 }
 
-const HF_FILES = ['onnx/vision_model.onnx', 'onnx/text_model.onnx', 'tokenizer.json', 'preprocessor_config.json', 'config.json'];
-const IMMICH_FILES = ['visual/model.onnx', 'visual/preprocess_cfg.json', 'textual/model.onnx', 'textual/tokenizer.json', 'config.json'];
+/** Each requirement is one file, or alternatives of which one must exist (a quantized encoder will do). */
+const REQUIRED: Record<ModelLayoutKind, string[][]> = {
+  'hf-onnx': [
+    ['onnx/vision_model.onnx', 'onnx/vision_model_quantized.onnx'],
+    ['onnx/text_model.onnx', 'onnx/text_model_quantized.onnx'],
+    ['tokenizer.json'],
+    ['preprocessor_config.json'],
+    ['config.json'],
+  ],
+  immich: [['visual/model.onnx'], ['visual/preprocess_cfg.json'], ['textual/model.onnx'], ['textual/tokenizer.json'], ['config.json']],
+};
+
+const LAYOUT_NAMES: Record<ModelLayoutKind, string> = {
+  'hf-onnx': 'Hugging Face ONNX export',
+  immich: 'Immich export',
+};
+
+function isFileSync(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The files a layout needs, as a user would read them ("a or b" for alternatives). */
+export function requiredFiles(layout: ModelLayoutKind): string[] {
+  return REQUIRED[layout].map((alternatives) => alternatives.join(' or '));
+}
+
+export function missingFiles(dir: string, layout: ModelLayoutKind): string[] {
+  return REQUIRED[layout]
+    .filter((alternatives) => !alternatives.some((file) => isFileSync(path.join(dir, file))))
+    .map((alternatives) => alternatives.join(' or '));
+}
+
+/**
+ * Which export layout a model directory uses, judged by its encoder folders: onnx/ for the
+ * Hugging Face exports, visual/ + textual/ for Immich's. Completeness is checked separately
+ * (missingFiles) so the error can name what is absent.
+ */
+export function detectLayout(dir: string): ModelLayoutKind {
+  if (isDir(path.join(dir, 'onnx'))) return 'hf-onnx';
+  if (isDir(path.join(dir, 'visual')) || isDir(path.join(dir, 'textual'))) return 'immich';
+  const expected = (Object.keys(REQUIRED) as ModelLayoutKind[]).map((layout) => `${LAYOUT_NAMES[layout]} (${requiredFiles(layout).join(', ')})`);
+  throw new ModelError('model-invalid', dir, `${dir} is not a model directory in a known layout. Expected either ${expected.join(' or ')}.`);
+}
+
+export function layoutName(layout: ModelLayoutKind): string {
+  return LAYOUT_NAMES[layout];
+}
+
+const HF_FILES = REQUIRED['hf-onnx'].map((alternatives) => alternatives[0]);
+const IMMICH_FILES = REQUIRED.immich.map((alternatives) => alternatives[0]);
 
 export function missingModelMessage(dir: string): string {
   return (

@@ -10,7 +10,7 @@ import { diskFullError } from './download-errors.ts';
 import { fsyncFile } from './durable-fs.ts';
 import { INSTALL_RECORD, readInstallRecord, writeInstallRecord, type InstalledFile, type InstallRecord } from './install-record.ts';
 import type { InstalledModel } from './installed.ts';
-import { detectLayout, layoutName, missingFiles } from './layout.ts';
+import { detectLayout, layoutName, missingFiles } from '../layout.ts';
 import { PARTIAL_DIR, checkedModelId, emptyTrash, placeModelDir, recoverInterruptedSwap, withModelLock } from './model-dirs.ts';
 
 interface SourceFile {
