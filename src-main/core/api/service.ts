@@ -14,6 +14,7 @@ import type {
 } from './contract.ts';
 import { searchInputSchema } from './contract.ts';
 import { EngineEventBus } from './events.ts';
+import { IndexRun } from './index-run.ts';
 import { ModelLibrary } from './model-library.ts';
 import { InputError, LibraryError, ModelError, PhotoSearchError, errorMessage } from '../errors.ts';
 import { indexLibrary } from '../indexer/indexer.ts';
@@ -44,14 +45,6 @@ export const NO_MODEL_HELP =
 interface ActiveModel {
   model: ClipModel;
   index: ModelIndex;
-}
-
-interface IndexRun {
-  promise: Promise<IndexProgress>;
-  abort: AbortController;
-  last: IndexProgress | null;
-  paused: boolean;
-  resume: (() => void) | null;
 }
 
 /** The engine behind every front end: one library, one active model. */
@@ -222,23 +215,20 @@ export class PhotoSearchService implements PhotoSearchApi {
       throw new InputError('', 'The library has no folders yet. Add one, e.g. `photo-search index ~/Pictures`.');
     }
     const active = await this.activeModel();
-    const abort = new AbortController();
-    const run: IndexRun = { abort, last: null, paused: false, resume: null, promise: Promise.resolve(null as never) };
-    this.run = run;
-    const options = {
-      folderIds,
-      suspectsFile: this.paths.decodeSuspects,
-      signal: abort.signal,
-      batchSize: this.opts.batchSize,
-      decodeConcurrency: this.opts.decodeConcurrency,
-      isPaused: () => run.paused,
-      gate: () => (run.paused ? new Promise<void>((resolve) => (run.resume = resolve)) : Promise.resolve()),
-      onProgress: (p: IndexProgress) => {
-        run.last = p;
-        this.events.emit('index-progress', p);
-      },
-    };
-    run.promise = (async () => {
+    const run = IndexRun.start(async (controls) => {
+      const options = {
+        folderIds,
+        suspectsFile: this.paths.decodeSuspects,
+        batchSize: this.opts.batchSize,
+        decodeConcurrency: this.opts.decodeConcurrency,
+        signal: controls.abort.signal,
+        isPaused: () => controls.paused,
+        gate: controls.gate,
+        onProgress: (p: IndexProgress) => {
+          controls.last = p;
+          this.events.emit('index-progress', p);
+        },
+      };
       const result = await indexLibrary(this.store, active.model, active.index, options);
       const pending = result.phase === 'done' ? await this.pendingModel() : null;
       if (!pending) return result;
@@ -248,11 +238,12 @@ export class PhotoSearchService implements PhotoSearchApi {
         await this.promote(pending);
       }
       return { ...result, phase: switched.phase, toEmbed: result.toEmbed + switched.toEmbed, embedded: result.embedded + switched.embedded, failed: result.failed + switched.failed };
-    })().finally(() => {
-      this.run = null;
+    });
+    this.run = run;
+    return run.promise.finally(() => {
+      if (this.run === run) this.run = null;
       this.events.emit('library-changed', { reason: 'indexed' });
     });
-    return run.promise;
   }
 
   private async promote(next: ActiveModel): Promise<void> {
@@ -311,6 +302,10 @@ export class PhotoSearchService implements PhotoSearchApi {
     this.library.setPending(dir);
     this.pending = Promise.resolve(next);
     this.events.emit('library-changed', { reason: 'model-changed' });
+    if (!this.run) {
+      // Progress and the end of the switch reach front ends as events; a failure is reported where the engine logs.
+      this.index({}).catch((err: unknown) => process.stderr.write(`photo-search: switching to ${input.id} stopped: ${errorMessage(err)}\n`));
+    }
     return { active: path.basename(current.model.dir), pending: input.id, toEmbed };
   }
 
@@ -324,25 +319,15 @@ export class PhotoSearchService implements PhotoSearchApi {
   }
 
   async pauseIndexing(): Promise<IndexProgress | null> {
-    if (!this.run) return null;
-    this.run.paused = true;
-    return this.run.last;
+    return this.run?.pause() ?? null;
   }
 
   async resumeIndexing(): Promise<IndexProgress | null> {
-    if (!this.run) return null;
-    this.run.paused = false;
-    this.run.resume?.();
-    this.run.resume = null;
-    return this.run.last;
+    return this.run?.resume() ?? null;
   }
 
   async cancelIndexing(): Promise<IndexProgress | null> {
-    const run = this.run;
-    if (!run) return null;
-    run.abort.abort();
-    await this.resumeIndexing();
-    return run.promise.catch(() => run.last);
+    return this.run?.cancel() ?? null;
   }
 
   async search(input: OperationInput<'search'>): Promise<SearchResult> {
