@@ -1,7 +1,9 @@
 /**
- * What the window can ask the desktop to do with a photo. The renderer names a
- * photo by id only; the engine resolves the id to a path it indexed itself, so
- * a compromised page cannot make the app open or reveal an arbitrary file.
+ * What the window can ask the desktop to do with a photo, and the folder picker.
+ * The renderer names a photo by id only; the engine resolves the id to a path it
+ * indexed itself, so a compromised page cannot make the app open or reveal an
+ * arbitrary file. Folders come from the user's answer to a native dialog, never
+ * from the page.
  */
 import { z } from 'zod';
 import { LibraryError } from '../core/errors.ts';
@@ -12,6 +14,29 @@ export const photoActionInput = z.object({ id: z.number().int().positive() });
 export type PhotoActionInput = z.infer<typeof photoActionInput>;
 
 export type PhotoActions = Record<PhotoActionName, (input: PhotoActionInput) => Promise<void>>;
+
+/** The picker takes nothing from the page: not a starting folder, not a title. */
+export const chooseFoldersInput = z.strictObject({});
+
+export interface FolderPicker {
+  /** The folders the user picked; empty when the dialog was cancelled. */
+  chooseFolders(): Promise<string[]>;
+}
+
+/**
+ * A request while the dialog is already open (from the menu and the window at
+ * once, or a page calling in a loop) shares its answer instead of stacking
+ * another dialog on top.
+ */
+export function oneDialogAtATime(show: () => Promise<string[]>): () => Promise<string[]> {
+  let open: Promise<string[]> | null = null;
+  return () => {
+    open ??= show().finally(() => {
+      open = null;
+    });
+    return open;
+  };
+}
 
 export interface DesktopShell {
   showItemInFolder(fullPath: string): void;

@@ -1,13 +1,13 @@
 /**
  * The IPC boundary of the desktop app: one channel per contract operation and
- * per photo action, nothing generic. Every call is checked, in this order:
+ * per desktop action, nothing generic. Every call is checked, in this order:
  * the channel is in the allow-list, the sender is the app's own top-level page,
  * the payload is plain data, and it matches the operation's schema. Only then
  * does it reach the engine. Replies are envelopes, never thrown errors.
  */
 import { z } from 'zod';
 import { operations, type ApiErrorBody, type OperationName, type PhotoSearchApi } from '../core/api/contract.ts';
-import { photoActionInput, type PhotoActions } from './actions.ts';
+import { chooseFoldersInput, photoActionInput, type FolderPicker, type PhotoActions } from './actions.ts';
 import { actionChannel, operationChannel, type IpcReply, type PhotoActionName } from './channels.ts';
 import { isAppTopFrame, type FrameLike } from './frame-origin.ts';
 import { payloadProblem } from './payload-guard.ts';
@@ -37,12 +37,13 @@ export function contractRoutes(api: PhotoSearchApi): Route[] {
   }));
 }
 
-export function actionRoutes(actions: PhotoActions): Route[] {
-  return (Object.keys(actions) as PhotoActionName[]).map((name) => ({
+export function actionRoutes(actions: PhotoActions, picker: FolderPicker): Route[] {
+  const photoRoutes = (Object.keys(actions) as PhotoActionName[]).map((name) => ({
     channel: actionChannel(name),
     input: photoActionInput,
-    run: (input) => actions[name](input as z.infer<typeof photoActionInput>),
+    run: (input: unknown) => actions[name](input as z.infer<typeof photoActionInput>),
   }));
+  return [...photoRoutes, { channel: actionChannel('chooseFolders'), input: chooseFoldersInput, run: () => picker.chooseFolders() }];
 }
 
 export interface RouterOptions {

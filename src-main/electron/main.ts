@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, app, clipboard, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import { defaultLibraryDir } from '../core/paths.ts';
-import { createPhotoActions } from './actions.ts';
+import { createPhotoActions, oneDialogAtATime } from './actions.ts';
 import { createAppCommands } from './app-commands.ts';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, createAppHandler } from './app-protocol.ts';
 import { eventChannel, type BridgeEvents } from './channels.ts';
@@ -90,17 +90,18 @@ function start(): void {
   );
   if (!devServerUrl) protocol.handle(APP_SCHEME, createAppHandler({ root: path.join(outDir, 'renderer'), csp, serveFile, log }));
 
+  const chooseFolders = oneDialogAtATime(async () => {
+    const options: Electron.OpenDialogOptions = { title: 'Add folders to the library', properties: ['openDirectory', 'multiSelections'] };
+    const picked = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+    return picked.canceled ? [] : picked.filePaths;
+  });
   const actions = createPhotoActions({ photoPath: (id) => client.call('photoPath', { id }), shell, clipboard });
-  createIpcRouter({ ipcMain, appOrigin: () => rendererOrigin, routes: [...contractRoutes(client.api), ...actionRoutes(actions)], log });
+  createIpcRouter({ ipcMain, appOrigin: () => rendererOrigin, routes: [...contractRoutes(client.api), ...actionRoutes(actions, { chooseFolders })], log });
   client.start();
 
   const commands = createAppCommands({
     engine: client.api,
-    async chooseFolders() {
-      const options: Electron.OpenDialogOptions = { title: 'Add folders to the library', properties: ['openDirectory', 'multiSelections'] };
-      const picked = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
-      return picked.canceled ? [] : picked.filePaths;
-    },
+    chooseFolders,
     openLibraryFolder() {
       void shell.openPath(libraryDir);
     },

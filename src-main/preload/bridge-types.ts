@@ -15,14 +15,20 @@ export type { BridgeEventName, BridgeEvents, EngineStatus };
  */
 export type BridgeError = ApiErrorBody;
 
-/** Desktop actions on a photo, which is named by id; the main process finds its file. */
-export interface PhotoActionsBridge {
+/**
+ * What the desktop does for the window that a browser cannot: act on a photo's
+ * file (the photo is named by id; the main process finds its file) and show the
+ * native folder picker.
+ */
+export interface DesktopActionsBridge {
   /** Shows the file in the system file manager. */
   reveal(id: number): Promise<void>;
   /** Opens the file with the system's default app. */
   open(id: number): Promise<void>;
   /** Copies the file's full path to the clipboard. */
   copyPath(id: number): Promise<void>;
+  /** Asks the user for folders in the system dialog; resolves to [] when cancelled. */
+  chooseFolders(): Promise<string[]>;
 }
 
 export interface PhotoSearchBridge extends PhotoSearchApi {
@@ -32,7 +38,7 @@ export interface PhotoSearchBridge extends PhotoSearchApi {
   thumbnailUrl(id: number, size?: number): string;
   /** photo://full/<id>, the original file. */
   photoUrl(id: number): string;
-  actions: PhotoActionsBridge;
+  actions: DesktopActionsBridge;
   /**
    * The absolute path of a file the user dropped or picked (a File from the page),
    * for an image query; null for a File that has no file behind it. Chromium no

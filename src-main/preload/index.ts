@@ -1,14 +1,15 @@
 /**
  * The preload: exposes the contract to the renderer and nothing else. One
  * function per operation (never a generic invoke), events as data only, photo
- * URLs built from ids, and the path of a file the user dropped (for an image query). Runs sandboxed, so it is bundled to one CommonJS
- * file that requires nothing but electron.
+ * URLs built from ids, the desktop actions (a photo's file, the folder picker),
+ * and the path of a file the user dropped (for an image query). Runs sandboxed,
+ * so it is bundled to one CommonJS file that requires nothing but electron.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { OperationName, OperationOutputs, PhotoSearchApi } from '../core/api/contract.ts';
 import { actionChannel, eventChannel, isBridgeEventName, operationChannel, type IpcReply, type PhotoActionName } from '../electron/channels.ts';
 import { photoUrl, thumbnailUrl } from '../electron/photo-urls.ts';
-import type { PhotoActionsBridge, PhotoSearchBridge } from './bridge-types.ts';
+import type { DesktopActionsBridge, PhotoSearchBridge } from './bridge-types.ts';
 
 async function unwrap<T>(channel: string, payload: unknown): Promise<T> {
   const reply = (await ipcRenderer.invoke(channel, payload)) as IpcReply<T>;
@@ -42,7 +43,12 @@ const api = {
   removeModel: (input) => call('removeModel', input),
 } satisfies PhotoSearchApi;
 
-const actions = { reveal: action('reveal'), open: action('open'), copyPath: action('copyPath') } satisfies PhotoActionsBridge;
+const actions = {
+  reveal: action('reveal'),
+  open: action('open'),
+  copyPath: action('copyPath'),
+  chooseFolders: () => unwrap<string[]>(actionChannel('chooseFolders'), {}),
+} satisfies DesktopActionsBridge;
 
 function requirePhotoId(id: number): number {
   if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError(`A photo id is a positive whole number, not ${String(id)}.`);

@@ -106,6 +106,9 @@ describe('first launch', () => {
     await page.getByTestId('model-item').first().waitFor();
     expect(await page.locator('[data-testid="model-item"] [data-testid="model-install"]').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('start-indexing').isDisabled()).toBe(true);
+    // A browser page cannot learn a folder's path from a picker: the path field is the way in.
+    expect(await page.getByTestId('choose-folder-button').count()).toBe(0);
+    expect(await page.getByTestId('folder-path-input').isVisible()).toBe(true);
     await screenshot(page, '01-first-launch');
   });
 
@@ -261,6 +264,31 @@ describe('searching', () => {
     await expect.poll(async () => (await tiles()).length, { timeout: 15_000 }).toBe(photos().length);
   });
 
+  it('filters by a folder inside the library folder', async () => {
+    const root = fs.realpathSync(fx.photosDir);
+    const family = path.join(root, 'Family');
+    const trips2021 = path.join(root, 'Trips', '2021');
+    const under = (prefix: string) =>
+      photos()
+        .filter((e) => e.relPath.startsWith(prefix))
+        .map((e) => e.relPath)
+        .sort();
+    const shown = async () => (await tiles()).map((t) => t.entry.relPath).sort();
+    const filter = page.getByTestId('filter-folder');
+    const offered = await filter.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(expect.arrayContaining(['', root, family, path.join(root, 'Trips'), trips2021]));
+
+    await filter.selectOption(family);
+    await expect.poll(shown, { timeout: 15_000 }).toEqual(under('Family/'));
+    await screenshot(page, '09b-filter-folder');
+    // Narrowed to one folder, the others are still offered.
+    await filter.selectOption(trips2021);
+    await expect.poll(shown, { timeout: 15_000 }).toEqual(under('Trips/2021/'));
+
+    await filter.selectOption('');
+    await expect.poll(async () => (await tiles()).length, { timeout: 15_000 }).toBe(photos().length);
+  });
+
   it('says so when nothing matches the filters, and clears them', async () => {
     await page.getByTestId('filter-after').fill('2100-01-01');
     await page.getByTestId('results-empty').waitFor();
@@ -294,6 +322,51 @@ describe('keyboard', () => {
     await page.keyboard.press('Escape');
     await lightbox.waitFor({ state: 'hidden' });
     expect((await tiles()).filter((t) => t.selected).map((t) => t.index)).toEqual([expected + 1]);
+  });
+
+  it('keeps Tab inside the lightbox, and gives the focus back to the photo it opened on', async () => {
+    await page.locator('[data-testid="result-tile"][data-index="2"]').click();
+    const opened = (await tiles())[2];
+    await page.keyboard.press('Enter');
+    const lightbox = page.getByTestId('lightbox');
+    await lightbox.waitFor();
+    expect(Number(await lightbox.getAttribute('data-id'))).toBe(opened.id);
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return { inside: el?.closest('[data-testid="lightbox"]') !== null, id: el?.getAttribute('data-testid') ?? el?.tagName };
+      });
+    const controls = await lightbox.locator('button:not(:disabled)').count();
+    const forward: string[] = [];
+    for (let i = 0; i < controls * 2; i++) {
+      await page.keyboard.press('Tab');
+      const now = await focused();
+      expect(now.inside, `Tab ${i + 1} left the lightbox for ${now.id}`).toBe(true);
+      forward.push(now.id!);
+    }
+    // Round and round: the second lap visits the same controls in the same order.
+    expect(forward.slice(controls)).toEqual(forward.slice(0, controls));
+    expect(new Set(forward).size).toBe(controls);
+    for (let i = 0; i < controls + 1; i++) {
+      await page.keyboard.press('Shift+Tab');
+      expect((await focused()).inside).toBe(true);
+    }
+
+    await page.keyboard.press('Escape');
+    await lightbox.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('results-grid');
+    expect(await page.getByTestId('results-grid').getAttribute('aria-activedescendant')).toBe(`photo-${opened.id}`);
+    expect((await tiles()).filter((t) => t.selected).map((t) => t.id)).toEqual([opened.id]);
+  });
+
+  it('selects every result with Ctrl+A, and Esc clears the selection', async () => {
+    await page.getByTestId('results-grid').focus();
+    await page.keyboard.press('Control+a');
+    expect(await page.getByTestId('selection-count').textContent()).toBe(`${photos().length} selected`);
+    expect((await tiles()).every((t) => t.selected)).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('selection-count').waitFor({ state: 'hidden' });
+    expect((await tiles()).filter((t) => t.selected)).toEqual([]);
   });
 
   it('selects several photos with Ctrl and Shift clicks', async () => {

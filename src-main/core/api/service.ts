@@ -34,6 +34,8 @@ export interface ServiceOptions {
   intraOpThreads?: number;
   batchSize?: number;
   decodeConcurrency?: number;
+  /** A better-sqlite3 addon to load instead of node_modules' own (see openDatabase). */
+  nativeBinding?: string;
 }
 
 
@@ -67,7 +69,7 @@ export class PhotoSearchService implements PhotoSearchApi {
   }
 
   static open(opts: ServiceOptions): PhotoSearchService {
-    return new PhotoSearchService(LibraryStore.open(opts.libraryDir), opts);
+    return new PhotoSearchService(LibraryStore.open(opts.libraryDir, { nativeBinding: opts.nativeBinding }), opts);
   }
 
   /** Loads the model and its vector index on first use; a failure is reported, then retried next time. */

@@ -6,17 +6,26 @@ import { migrations, SCHEMA_VERSION } from './migrations.ts';
 
 export const DATABASE_FILE = 'library.sqlite';
 
+export interface DatabaseOptions {
+  readonly?: boolean;
+  /**
+   * A better-sqlite3 addon built for another ABI than node_modules' own: the
+   * Electron engine process passes one when running from source.
+   */
+  nativeBinding?: string;
+}
+
 /**
  * Opens (or creates) the library database and brings it to the current schema.
  * A database written by a newer version of the app is refused rather than
  * half-understood, so an older install can never damage a newer library.
  */
-export function openDatabase(libraryDir: string, opts: { readonly?: boolean } = {}): Database {
+export function openDatabase(libraryDir: string, opts: DatabaseOptions = {}): Database {
   const file = path.join(libraryDir, DATABASE_FILE);
   if (!opts.readonly) fs.mkdirSync(libraryDir, { recursive: true });
   let db: Database;
   try {
-    db = new BetterSqlite3(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    db = new BetterSqlite3(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false, nativeBinding: opts.nativeBinding });
   } catch (err) {
     throw new LibraryError('library-invalid', file, `Cannot open the library database ${file}: ${errorMessage(err)}`, { cause: err });
   }

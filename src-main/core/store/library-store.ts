@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { closeDatabase, openDatabase } from './database.ts';
+import { closeDatabase, openDatabase, type DatabaseOptions } from './database.ts';
 import { EmbeddingTable } from './embeddings.ts';
 import { FailureTable } from './failures.ts';
 import { FolderTable } from './folders.ts';
@@ -19,8 +19,8 @@ export class LibraryStore {
     this.failures = new FailureTable(db);
   }
 
-  static open(libraryDir: string): LibraryStore {
-    return new LibraryStore(openDatabase(libraryDir));
+  static open(libraryDir: string, opts: Pick<DatabaseOptions, 'nativeBinding'> = {}): LibraryStore {
+    return new LibraryStore(openDatabase(libraryDir, opts));
   }
 
   transaction<T>(fn: () => T): T {

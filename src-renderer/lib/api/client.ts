@@ -14,11 +14,16 @@ export type ClientEvents = EngineEvents & ShellEvents;
 export type EventName = keyof ClientEvents;
 export type EventListener<E extends EventName> = (data: ClientEvents[E]) => void;
 
-/** What the desktop app can do with a photo's file; the main process finds the file from the id. */
-export interface DesktopPhotoActions {
+/**
+ * What only the desktop app can do: act on a photo's file (the main process finds
+ * the file from the id) and ask the user for folders in the system's picker.
+ */
+export interface DesktopActions {
   reveal(id: number): Promise<void>;
   open(id: number): Promise<void>;
   copyPath(id: number): Promise<void>;
+  /** The folders the user picked; empty when the dialog was cancelled. */
+  chooseFolders(): Promise<string[]>;
 }
 
 /**
@@ -33,7 +38,7 @@ export interface PhotoSearchClient extends PhotoSearchApi {
   thumbnailUrl(id: number, size: number): string;
   photoUrl(id: number): string;
   /** Present in the desktop app only. */
-  actions?: DesktopPhotoActions;
+  actions?: DesktopActions;
   /** The absolute path of a dropped file, where the platform gives one (the desktop app); absent in a browser. */
   pathForFile?(file: File): string | null;
 }

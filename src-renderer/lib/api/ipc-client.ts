@@ -1,6 +1,6 @@
 import type { OperationName } from '../../../src-main/core/api/contract.ts';
 import { toApiError } from './api-error.ts';
-import { OPERATION_NAMES, type DesktopPhotoActions, type PhotoSearchClient } from './client.ts';
+import { OPERATION_NAMES, type DesktopActions, type PhotoSearchClient } from './client.ts';
 
 async function reshapingErrors<T>(call: () => Promise<T>): Promise<T> {
   try {
@@ -20,10 +20,11 @@ export function createIpcClient(bridge: PhotoSearchClient): PhotoSearchClient {
     OPERATION_NAMES.map((name) => [name, (input: never) => reshapingErrors(() => (bridge[name] as (input: never) => Promise<unknown>)(input))]),
   ) as unknown as Pick<PhotoSearchClient, OperationName>;
   const bridgeActions = bridge.actions;
-  const actions: DesktopPhotoActions | undefined = bridgeActions && {
+  const actions: DesktopActions | undefined = bridgeActions && {
     reveal: (id) => reshapingErrors(() => bridgeActions.reveal(id)),
     open: (id) => reshapingErrors(() => bridgeActions.open(id)),
     copyPath: (id) => reshapingErrors(() => bridgeActions.copyPath(id)),
+    chooseFolders: () => reshapingErrors(() => bridgeActions.chooseFolders()),
   };
   const pathForFile = bridge.pathForFile?.bind(bridge);
   return {

@@ -42,6 +42,14 @@ export function selectTo(sel: Selection, target: number, count: number, extend: 
   return { cursor, anchor: cursor, selected: new Set([cursor]) };
 }
 
+/** Ctrl/Cmd+A: every result, keeping the cursor and anchor where they were (on the first photo if nowhere yet). */
+export function selectAll(sel: Selection, count: number): Selection {
+  if (count === 0) return EMPTY_SELECTION;
+  const cursor = sel.cursor < 0 ? 0 : Math.min(sel.cursor, count - 1);
+  const anchor = sel.anchor < 0 ? cursor : Math.min(sel.anchor, count - 1);
+  return { cursor, anchor, selected: new Set(range(0, count - 1)) };
+}
+
 /** Arrow keys: the cursor moves by `delta`; from no selection, the first move lands on the first photo. */
 export function moveSelect(sel: Selection, delta: number, count: number, extend: boolean): Selection {
   return selectTo(sel, sel.cursor < 0 ? 0 : sel.cursor + delta, count, extend);

@@ -1,7 +1,7 @@
 import type { SearchHit } from '../../../src-main/core/api/contract.ts';
 import { toApiError, type ApiError } from '../api/api-error.ts';
 import type { PhotoSearchClient } from '../api/client.ts';
-import { EMPTY_SELECTION, clickSelect, gridKeyAction, moveSelect, selectTo, type ClickModifiers, type Selection } from '../grid/selection.ts';
+import { EMPTY_SELECTION, clickSelect, gridKeyAction, moveSelect, selectAll, selectTo, type ClickModifiers, type Selection } from '../grid/selection.ts';
 import type { SearchRequest } from './query.svelte.ts';
 
 /** Results arrive a page at a time; scrolling to the end asks for more, up to the engine's limit. */
@@ -121,6 +121,13 @@ export class ResultsState {
 
   close(): void {
     this.viewing = null;
+  }
+
+  /** False when there is nothing to select, so the key can keep its usual meaning. */
+  selectAll(): boolean {
+    if (this.hits.length === 0) return false;
+    this.selection = selectAll(this.selection, this.hits.length);
+    return true;
   }
 
   clearSelection(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createPhotoActions } from '../../../src-main/electron/actions.ts';
+import { createPhotoActions, oneDialogAtATime } from '../../../src-main/electron/actions.ts';
 
 function setup(openResult = '') {
   const shell = { showItemInFolder: vi.fn(), openPath: vi.fn(async () => openResult) };
@@ -31,5 +31,27 @@ describe('photo actions', () => {
   it('reports when the system cannot open the file', async () => {
     const { actions } = setup('No application is registered for this file type');
     await expect(actions.open({ id: 1 })).rejects.toMatchObject({ code: 'action-failed', message: expect.stringContaining('No application') });
+  });
+});
+
+describe('the folder picker', () => {
+  it('shows one dialog at a time: a request while it is open shares its answer', async () => {
+    let answer: (paths: string[]) => void = () => {};
+    const show = vi.fn(() => new Promise<string[]>((resolve) => (answer = resolve)));
+    const choose = oneDialogAtATime(show);
+    const first = choose();
+    const second = choose();
+    answer(['/photos']);
+    expect(await Promise.all([first, second])).toEqual([['/photos'], ['/photos']]);
+    expect(show).toHaveBeenCalledOnce();
+  });
+
+  it('shows a new dialog once the last one was answered, cancelled or failed', async () => {
+    const answers = [Promise.resolve(['/a']), Promise.resolve([]), Promise.reject(new Error('no window')), Promise.resolve(['/b'])];
+    const choose = oneDialogAtATime(() => answers.shift()!);
+    expect(await choose()).toEqual(['/a']);
+    expect(await choose()).toEqual([]);
+    await expect(choose()).rejects.toThrow('no window');
+    expect(await choose()).toEqual(['/b']);
   });
 });

@@ -16,11 +16,12 @@ function setup() {
     open: async ({ id }) => void actionCalls.push({ name: 'open', id }),
     copyPath: async ({ id }) => void actionCalls.push({ name: 'copyPath', id }),
   };
+  const chooseFolders = vi.fn(async () => ['/home/me/Pictures', '/media/usb/DCIM']);
   const log = vi.fn<(message: string) => void>();
-  const router = createIpcRouter({ ipcMain, appOrigin: () => APP, routes: [...contractRoutes(api), ...actionRoutes(actions)], log });
+  const router = createIpcRouter({ ipcMain, appOrigin: () => APP, routes: [...contractRoutes(api), ...actionRoutes(actions, { chooseFolders })], log });
   const app = eventFrom(topFrame(`${APP}/index.html`));
   const invoke = (channel: string, payload: unknown, event = app) => ipcMain.invoke(channel, event, payload) as Promise<IpcReply>;
-  return { ipcMain, api, actionCalls, log, router, app, invoke };
+  return { ipcMain, api, actionCalls, chooseFolders, log, router, app, invoke };
 }
 
 function expectRefused(reply: IpcReply, code: string): string {
@@ -32,13 +33,14 @@ function expectRefused(reply: IpcReply, code: string): string {
 }
 
 describe('IPC router: registration', () => {
-  it('registers exactly one channel per contract operation and per photo action', () => {
+  it('registers exactly one channel per contract operation and per desktop action', () => {
     const { ipcMain } = setup();
     const expected = [
       ...Object.keys(operations).map((name) => `photo-search:${name}`),
       'photo-search:action:reveal',
       'photo-search:action:open',
       'photo-search:action:copyPath',
+      'photo-search:action:chooseFolders',
     ];
     expect([...ipcMain.handlers.keys()].sort()).toEqual(expected.sort());
   });
@@ -70,6 +72,14 @@ describe('IPC router: valid calls', () => {
     const { invoke, actionCalls } = setup();
     expect(await invoke('photo-search:action:reveal', { id: 3 })).toEqual({ ok: true, value: undefined });
     expect(actionCalls).toEqual([{ name: 'reveal', id: 3 }]);
+  });
+
+  it('shows the folder picker for the app window and returns what the user picked', async () => {
+    const { invoke, chooseFolders, api } = setup();
+    expect(await invoke('photo-search:action:chooseFolders', {})).toEqual({ ok: true, value: ['/home/me/Pictures', '/media/usb/DCIM'] });
+    expect(await invoke('photo-search:action:chooseFolders', undefined)).toEqual({ ok: true, value: ['/home/me/Pictures', '/media/usb/DCIM'] });
+    expect(chooseFolders).toHaveBeenCalledTimes(2);
+    expect(api.calls).toEqual([]);
   });
 
   it('returns engine errors as { code, message } envelopes instead of throwing', async () => {
@@ -127,6 +137,14 @@ describe('IPC router: senders', () => {
     const { invoke, actionCalls } = setup();
     expectRefused(await invoke('photo-search:action:open', { id: 1 }, eventFrom(subFrame(`${APP}/index.html`))), 'forbidden-sender');
     expect(actionCalls).toEqual([]);
+  });
+
+  it.each(senders)('never shows the folder picker to %s', async (_name, event) => {
+    const { invoke, chooseFolders, log } = setup();
+    const message = expectRefused(await invoke('photo-search:action:chooseFolders', {}, event), 'forbidden-sender');
+    expect(message).toContain('photo-search:action:chooseFolders');
+    expect(chooseFolders).not.toHaveBeenCalled();
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('Refused IPC photo-search:action:chooseFolders'));
   });
 
   it('checks the sender before the payload', async () => {
@@ -199,15 +217,21 @@ const hostilePayloads: [string, string, unknown][] = [
   ['search', 'no terms', {}],
   ['search', 'an empty list of terms', { terms: [] }],
   ['action:copyPath', 'no id', {}],
+  // the picker takes nothing from the page
+  ['action:chooseFolders', 'a starting folder', { defaultPath: '/etc' }],
+  ['action:chooseFolders', 'dialog options', { properties: ['openFile', 'showHiddenFiles'] }],
+  ['action:chooseFolders', 'a string payload', '/etc'],
+  ['action:chooseFolders', 'an array payload', ['/etc']],
 ];
 
 describe('IPC router: payloads', () => {
   it.each(hostilePayloads)('%s: refuses %s with invalid-input and never calls the service', async (op, _name, payload) => {
-    const { invoke, api, actionCalls, log } = setup();
+    const { invoke, api, actionCalls, chooseFolders, log } = setup();
     const message = expectRefused(await invoke(`photo-search:${op}`, payload), 'invalid-input');
     expect(message).toContain(`photo-search:${op}`);
     expect(api.calls).toEqual([]);
     expect(actionCalls).toEqual([]);
+    expect(chooseFolders).not.toHaveBeenCalled();
     expect(log).toHaveBeenCalledOnce();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -53,7 +53,7 @@ describe('preload bridge', () => {
     const expected = [...Object.keys(operations), 'onEvent', 'thumbnailUrl', 'photoUrl', 'actions', 'pathForFile'];
     expect(Object.keys(bridge).sort()).toEqual(expected.sort());
     for (const name of Object.keys(operations)) expect(typeof bridge[name as keyof typeof operations]).toBe('function');
-    expect(Object.keys(bridge.actions).sort()).toEqual(['copyPath', 'open', 'reveal']);
+    expect(Object.keys(bridge.actions).sort()).toEqual(['chooseFolders', 'copyPath', 'open', 'reveal']);
   });
 
   it('calls each operation on its own channel and unwraps the reply', async () => {
@@ -75,6 +75,12 @@ describe('preload bridge', () => {
       ['photo-search:action:reveal', { id: 5 }],
       ['photo-search:action:copyPath', { id: 6 }],
     ]);
+  });
+
+  it('asks for folders on the picker channel, sending nothing the page chose', async () => {
+    electron.invoke.mockResolvedValue({ ok: true, value: ['/home/me/Pictures'] });
+    await expect(bridge.actions.chooseFolders()).resolves.toEqual(['/home/me/Pictures']);
+    expect(electron.invoke).toHaveBeenCalledWith('photo-search:action:chooseFolders', {});
   });
 
   it('gives event callbacks the data only, and unsubscribes', () => {

@@ -38,11 +38,23 @@ describe('the IPC client', () => {
   });
 
   it('reshapes desktop action failures too', async () => {
-    const actions = { reveal: vi.fn(async () => {}), open: vi.fn(async () => Promise.reject({ code: 'not-found', message: 'gone' })), copyPath: vi.fn(async () => {}) };
+    const actions = {
+      reveal: vi.fn(async () => {}),
+      open: vi.fn(async () => Promise.reject({ code: 'not-found', message: 'gone' })),
+      copyPath: vi.fn(async () => {}),
+      chooseFolders: vi.fn(async () => Promise.reject({ code: 'forbidden-sender', message: 'Only the app window may ask.' })),
+    };
     const client = createIpcClient(bridge({ actions }));
     await client.actions!.reveal(1);
     expect(actions.reveal).toHaveBeenCalledWith(1);
     await expect(client.actions!.open(1)).rejects.toMatchObject({ code: 'not-found', message: 'gone' });
+    await expect(client.actions!.chooseFolders()).rejects.toBeInstanceOf(ApiError);
+  });
+
+  it('passes the picked folders through', async () => {
+    const chooseFolders = vi.fn(async () => ['/home/me/Pictures']);
+    const client = createIpcClient(bridge({ actions: { reveal: vi.fn(), open: vi.fn(), copyPath: vi.fn(), chooseFolders } }));
+    await expect(client.actions!.chooseFolders()).resolves.toEqual(['/home/me/Pictures']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SELECTION, clickSelect, gridKeyAction, moveSelect, selectTo, type Selection } from '../../../src-renderer/lib/grid/selection.ts';
+import { EMPTY_SELECTION, clickSelect, gridKeyAction, moveSelect, selectAll, selectTo, type Selection } from '../../../src-renderer/lib/grid/selection.ts';
 
 const plain = { toggle: false, range: false };
 const toggle = { toggle: true, range: false };
@@ -70,6 +70,34 @@ describe('selectTo', () => {
   it('selects everything up to the end with Shift', () => {
     const s = selectTo(clickSelect(EMPTY_SELECTION, 7, plain), 100, 10, true);
     expect(ids(s)).toEqual([7, 8, 9]);
+  });
+});
+
+describe('selectAll', () => {
+  it('selects every photo and keeps the cursor and anchor where they were', () => {
+    const s = selectAll(clickSelect(EMPTY_SELECTION, 2, plain), 5);
+    expect(ids(s)).toEqual([0, 1, 2, 3, 4]);
+    expect([s.cursor, s.anchor]).toEqual([2, 2]);
+  });
+
+  it('puts the cursor on the first photo when there was none', () => {
+    const s = selectAll(EMPTY_SELECTION, 3);
+    expect(ids(s)).toEqual([0, 1, 2]);
+    expect([s.cursor, s.anchor]).toEqual([0, 0]);
+  });
+
+  it('keeps the cursor among the photos after the results shrank', () => {
+    const s = selectAll(clickSelect(EMPTY_SELECTION, 9, plain), 4);
+    expect([s.cursor, s.anchor]).toEqual([3, 3]);
+  });
+
+  it('selects nothing when there are no photos', () => {
+    expect(selectAll(clickSelect(EMPTY_SELECTION, 1, plain), 0)).toEqual(EMPTY_SELECTION);
+  });
+
+  it('lets Shift+arrow narrow it to a span from the anchor', () => {
+    const s = moveSelect(selectAll(clickSelect(EMPTY_SELECTION, 1, plain), 6), 2, 6, true);
+    expect(ids(s)).toEqual([1, 2, 3]);
   });
 });
 

@@ -1,0 +1,85 @@
+import { vi } from 'vitest';
+import type { LibraryStatus, SearchHit } from '../../../../src-main/core/api/contract.ts';
+import type { ClientEvents, DesktopActions, EventName, PhotoSearchClient } from '../../../../src-renderer/lib/api/client.ts';
+
+export function hit(id: number, path: string, score = 0.3): SearchHit {
+  return { id, path, folder: '/photos', width: 640, height: 480, format: 'jpeg', size: 1000, takenAt: null, camera: null, latitude: null, longitude: null, score };
+}
+
+/** A library with a model and photos: the app opens on its main view, not on setup. */
+export function readyStatus(overrides: Partial<LibraryStatus> = {}): LibraryStatus {
+  return {
+    libraryDir: '/lib',
+    folders: [{ path: '/photos', photos: 3, online: true, reason: null, lastScanAt: 1 }],
+    photos: 3,
+    model: { id: 'tiny', name: 'Tiny test model', dir: '/lib/models/tiny', dim: 8 },
+    modelProblem: null,
+    coverage: [],
+    index: { state: 'ok', detail: null, vectors: 3 },
+    failures: [],
+    indexing: null,
+    ...overrides,
+  };
+}
+
+export const emptyStatus = (): LibraryStatus => readyStatus({ folders: [], photos: 0, index: { state: 'empty', detail: null, vectors: 0 } });
+
+export type FakeClient = PhotoSearchClient & {
+  emit<E extends EventName>(name: E, data: ClientEvents[E]): void;
+};
+
+/**
+ * A client whose operations are spies with plain answers; events are emitted by
+ * the test. With `actions`, it is the desktop app's client.
+ */
+export function fakeClient(opts: { status?: LibraryStatus; hits?: SearchHit[]; actions?: Partial<DesktopActions> } = {}): FakeClient {
+  const listeners = new Map<string, Set<(data: unknown) => void>>();
+  let status = opts.status ?? readyStatus();
+  const client: FakeClient = {
+    status: vi.fn(async () => status),
+    addFolders: vi.fn(async ({ paths }: { paths: string[] }) => {
+      const added = paths.map((path) => ({ path, photos: 0, online: true, reason: null, lastScanAt: null }));
+      status = { ...status, folders: [...status.folders, ...added] };
+      return added;
+    }),
+    forgetFolder: vi.fn(async () => ({ removedPhotos: 0 })),
+    index: vi.fn(() => new Promise<never>(() => {})),
+    pauseIndexing: vi.fn(async () => null),
+    resumeIndexing: vi.fn(async () => null),
+    cancelIndexing: vi.fn(async () => null),
+    search: vi.fn(async () => ({ hits: opts.hits ?? [], model: 'tiny', tookMs: 1 })),
+    photo: vi.fn(async () => {
+      throw new Error('not used');
+    }),
+    models: vi.fn(async () => ({ models: [], modelsDir: '/lib/models', customModelDir: null })),
+    installModel: vi.fn(async () => {
+      throw new Error('not used');
+    }),
+    useModel: vi.fn(async () => ({ active: 'tiny', pending: null, toEmbed: 0 })),
+    importModel: vi.fn(async () => {
+      throw new Error('not used');
+    }),
+    removeModel: vi.fn(async () => ({ removed: 'tiny' })),
+    onEvent(name, listener) {
+      const set = listeners.get(name) ?? new Set();
+      listeners.set(name, set);
+      set.add(listener as (data: unknown) => void);
+      return () => set.delete(listener as (data: unknown) => void);
+    },
+    emit(name, data) {
+      for (const listener of listeners.get(name) ?? []) listener(data);
+    },
+    thumbnailUrl: (id, size) => `/thumb/${id}?size=${size}`,
+    photoUrl: (id) => `/photo/${id}`,
+  };
+  if (opts.actions) {
+    client.actions = {
+      reveal: vi.fn(async () => {}),
+      open: vi.fn(async () => {}),
+      copyPath: vi.fn(async () => {}),
+      chooseFolders: vi.fn(async () => []),
+      ...opts.actions,
+    };
+  }
+  return client;
+}
