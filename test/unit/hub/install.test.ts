@@ -1,25 +1,14 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { installModel, listInstalled, readInstallRecord, type DownloadProgress } from '../../../src-main/core/models/hub/index.ts';
-import { clearProxyEnv, fakeEntry, fakeModelFiles, sha256, startFakeHub, type FakeHub } from '../../fixtures/fake-hub.ts';
+import { fakeEntry, fakeModelFiles, sha256, startFakeHub, type FakeHub } from '../../fixtures/fake-hub.ts';
+import { useHubScratch } from './hub-scratch.ts';
 
-let modelsDir: string;
+const scratch = useHubScratch();
+
 let hub: FakeHub | undefined;
-let restoreEnv: () => void;
-
-beforeEach(async () => {
-  restoreEnv = clearProxyEnv();
-  modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'photo-search-hub-'));
-});
-
-afterEach(async () => {
-  await hub?.close();
-  hub = undefined;
-  restoreEnv();
-  await fs.rm(modelsDir, { recursive: true, force: true });
-});
 
 function dataOf(h: FakeHub, file: string): Buffer {
   return h.files.find((f) => f.path === file)!.data;
@@ -27,9 +16,9 @@ function dataOf(h: FakeHub, file: string): Buffer {
 
 describe('installModel', () => {
   it('reports progress that only grows and ends at the total', async () => {
-    hub = await startFakeHub();
+    hub = scratch.closeAfter(await startFakeHub());
     const events: DownloadProgress[] = [];
-    await installModel(fakeEntry(), modelsDir, { hubUrl: hub.url, onProgress: (p) => events.push(p) });
+    await installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url, onProgress: (p) => events.push(p) });
 
     const expectedTotal = fakeEntry().source.files.reduce((sum, file) => sum + dataOf(hub!, file).length, 0);
     expect(events.length).toBeGreaterThanOrEqual(fakeEntry().source.files.length);
@@ -44,10 +33,10 @@ describe('installModel', () => {
   });
 
   it('installs the files byte for byte and records the commit and every checksum in install.json', async () => {
-    hub = await startFakeHub();
-    const result = await installModel(fakeEntry(), modelsDir, { hubUrl: hub.url });
+    hub = scratch.closeAfter(await startFakeHub());
+    const result = await installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url });
 
-    expect(result.dir).toBe(path.join(modelsDir, 'fake-clip'));
+    expect(result.dir).toBe(path.join(scratch.modelsDir, 'fake-clip'));
     expect(result.revision).toBe(hub.sha);
     for (const file of fakeEntry().source.files) {
       expect((await fs.readFile(path.join(result.dir, file))).equals(dataOf(hub, file))).toBe(true);
@@ -63,21 +52,21 @@ describe('installModel', () => {
       expect(file.sha256).toBe(sha256(dataOf(hub, file.path)));
       expect(file.size).toBe(dataOf(hub, file.path).length);
     }
-    expect((await listInstalled(modelsDir)).map((m) => m.id)).toEqual(['fake-clip']);
+    expect((await listInstalled(scratch.modelsDir)).map((m) => m.id)).toEqual(['fake-clip']);
     // Nothing of the download is left behind once the model is in place.
-    expect(await fs.readdir(path.join(modelsDir, '.partial'))).toEqual([]);
+    expect(await fs.readdir(path.join(scratch.modelsDir, '.partial'))).toEqual([]);
   });
 
   it('follows the redirect the hub sends for large files', async () => {
-    hub = await startFakeHub({ redirectLfs: true });
-    const result = await installModel(fakeEntry(), modelsDir, { hubUrl: hub.url });
+    hub = scratch.closeAfter(await startFakeHub({ redirectLfs: true }));
+    const result = await installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url });
     expect(hub.requests.some((r) => r.url.startsWith('/cdn/') && r.status === 200)).toBe(true);
     expect((await fs.readFile(path.join(result.dir, 'onnx/vision_model.onnx'))).equals(dataOf(hub, 'onnx/vision_model.onnx'))).toBe(true);
   });
 
   it('fetches the quantized encoders instead of the full ones only when asked', async () => {
-    hub = await startFakeHub();
-    const result = await installModel(fakeEntry(), modelsDir, { hubUrl: hub.url, quantized: true });
+    hub = scratch.closeAfter(await startFakeHub());
+    const result = await installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url, quantized: true });
     const installed = (await fs.readdir(path.join(result.dir, 'onnx'))).sort();
     expect(installed).toEqual(['text_model_quantized.onnx', 'vision_model_quantized.onnx']);
     expect(hub.servedBytes('onnx/vision_model.onnx')).toBe(0);
@@ -85,22 +74,22 @@ describe('installModel', () => {
   });
 
   it('replaces a previous install with the new commit in one step', async () => {
-    hub = await startFakeHub();
-    const first = await installModel(fakeEntry(), modelsDir, { hubUrl: hub.url });
+    hub = scratch.closeAfter(await startFakeHub());
+    const first = await installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url });
     const next = fakeModelFiles();
     hub.publish(next);
-    const second = await installModel(fakeEntry(), modelsDir, { hubUrl: hub.url });
+    const second = await installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url });
 
     expect(second.revision).not.toBe(first.revision);
     expect((await fs.readFile(path.join(second.dir, 'onnx/text_model.onnx'))).equals(dataOf(hub, 'onnx/text_model.onnx'))).toBe(true);
     expect(readInstallRecord(second.dir)!.revision).toBe(hub.sha);
-    expect((await fs.readdir(modelsDir)).filter((name) => !name.startsWith('.'))).toEqual(['fake-clip']);
+    expect((await fs.readdir(scratch.modelsDir)).filter((name) => !name.startsWith('.'))).toEqual(['fake-clip']);
   });
 
   it('uses PHOTO_SEARCH_HUB_URL when no hub URL is given', async () => {
-    hub = await startFakeHub();
+    hub = scratch.closeAfter(await startFakeHub());
     process.env.PHOTO_SEARCH_HUB_URL = hub.url;
-    const result = await installModel(fakeEntry(), modelsDir);
+    const result = await installModel(fakeEntry(), scratch.modelsDir);
     expect(result.revision).toBe(hub.sha);
   });
 });

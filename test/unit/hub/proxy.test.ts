@@ -1,36 +1,23 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InputError, ModelError } from '../../../src-main/core/errors.ts';
 import { installModel, proxyFor } from '../../../src-main/core/models/hub/index.ts';
-import { clearProxyEnv, fakeEntry, startFakeHub, startForwardProxy, type FakeHub, type ForwardProxy } from '../../fixtures/fake-hub.ts';
+import { fakeEntry, startFakeHub, startForwardProxy, type FakeHub, type ForwardProxy } from '../../fixtures/fake-hub.ts';
+import { useHubScratch } from './hub-scratch.ts';
 
-let modelsDir: string;
+const scratch = useHubScratch();
+
 let hub: FakeHub | undefined;
 let proxy: ForwardProxy | undefined;
-let restoreEnv: () => void;
-
-beforeEach(async () => {
-  restoreEnv = clearProxyEnv();
-  modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'photo-search-hub-'));
-});
-
-afterEach(async () => {
-  await hub?.close();
-  await proxy?.close();
-  hub = undefined;
-  proxy = undefined;
-  restoreEnv();
-  await fs.rm(modelsDir, { recursive: true, force: true });
-});
 
 describe('installing through a proxy', () => {
   it('sends every request through HTTP_PROXY when it is set', async () => {
-    hub = await startFakeHub({ redirectLfs: true });
-    proxy = await startForwardProxy();
+    hub = scratch.closeAfter(await startFakeHub({ redirectLfs: true }));
+    proxy = scratch.closeAfter(await startForwardProxy());
     process.env.HTTP_PROXY = proxy.url;
-    const result = await installModel(fakeEntry(), modelsDir, { hubUrl: hub.url });
+    const result = await installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url });
 
     expect(result.revision).toBe(hub.sha);
     expect(proxy.forwarded.length).toBe(hub.requests.length);
@@ -40,22 +27,22 @@ describe('installing through a proxy', () => {
   });
 
   it('connects directly to hosts listed in NO_PROXY', async () => {
-    hub = await startFakeHub();
-    proxy = await startForwardProxy();
+    hub = scratch.closeAfter(await startFakeHub());
+    proxy = scratch.closeAfter(await startForwardProxy());
     process.env.HTTP_PROXY = proxy.url;
     process.env.NO_PROXY = 'example.org, 127.0.0.1';
-    await installModel(fakeEntry(), modelsDir, { hubUrl: hub.url });
+    await installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url });
     expect(proxy.forwarded).toEqual([]);
   });
 
   it('tunnels https requests with CONNECT and still verifies the server certificate', async () => {
     // The fake hub speaks plain http, so the TLS handshake inside the tunnel must fail: proof
     // that the request went through the tunnel and that no unverified connection was accepted.
-    hub = await startFakeHub();
-    proxy = await startForwardProxy();
+    hub = scratch.closeAfter(await startFakeHub());
+    proxy = scratch.closeAfter(await startForwardProxy());
     process.env.HTTPS_PROXY = proxy.url;
     const authority = new URL(hub.url).host;
-    const err = await installModel(fakeEntry(), modelsDir, { hubUrl: `https://${authority}`, timeoutMs: 2000 }).catch((e: unknown) => e);
+    const err = await installModel(fakeEntry(), scratch.modelsDir, { hubUrl: `https://${authority}`, timeoutMs: 2000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelError);
     expect((err as Error).message).toMatch(/Could not open a secure connection to 127\.0\.0\.1/);
     expect(proxy.forwarded).toContain(`CONNECT ${authority}`);
@@ -63,13 +50,13 @@ describe('installing through a proxy', () => {
   });
 
   it('says the proxy is unreachable, not the hub, when the proxy is down', async () => {
-    hub = await startFakeHub();
-    proxy = await startForwardProxy();
+    hub = scratch.closeAfter(await startFakeHub());
+    proxy = scratch.closeAfter(await startForwardProxy());
     const deadProxy = proxy.url;
     await proxy.close();
     proxy = undefined;
     process.env.HTTP_PROXY = deadProxy;
-    await expect(installModel(fakeEntry(), modelsDir, { hubUrl: hub.url })).rejects.toThrow(
+    await expect(installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url })).rejects.toThrow(
       new RegExp(`through the proxy ${new URL(deadProxy).host.replace(/\./g, '\\.')}.*models import`),
     );
   });

@@ -1,29 +1,18 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PhotoSearchError } from '../../../src-main/core/errors.ts';
 import { installModel } from '../../../src-main/core/models/hub/index.ts';
-import { clearProxyEnv, fakeEntry, startFakeHub, type FakeHub } from '../../fixtures/fake-hub.ts';
+import { fakeEntry, startFakeHub, type FakeHub } from '../../fixtures/fake-hub.ts';
+import { useHubScratch } from './hub-scratch.ts';
+
+const scratch = useHubScratch();
 
 const VISION = 'onnx/vision_model.onnx';
 const DROP_AT = 100 * 1024;
 
-let modelsDir: string;
 let hub: FakeHub | undefined;
-let restoreEnv: () => void;
-
-beforeEach(async () => {
-  restoreEnv = clearProxyEnv();
-  modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'photo-search-hub-'));
-});
-
-afterEach(async () => {
-  await hub?.close();
-  hub = undefined;
-  restoreEnv();
-  await fs.rm(modelsDir, { recursive: true, force: true });
-});
 
 function visionData(h: FakeHub): Buffer {
   return h.files.find((f) => f.path === VISION)!.data;
@@ -35,8 +24,8 @@ function visionRequests(h: FakeHub) {
 
 describe('resuming interrupted downloads', () => {
   it('continues a dropped file with Range and fetches only the remainder', async () => {
-    hub = await startFakeHub({ drop: { path: VISION, afterBytes: DROP_AT, times: 1 } });
-    const result = await installModel(fakeEntry(), modelsDir, { hubUrl: hub.url });
+    hub = scratch.closeAfter(await startFakeHub({ drop: { path: VISION, afterBytes: DROP_AT, times: 1 } }));
+    const result = await installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url });
 
     const [first, second] = visionRequests(hub);
     expect(first.bytes).toBe(DROP_AT);
@@ -51,15 +40,15 @@ describe('resuming interrupted downloads', () => {
 
   it('keeps the partial file after a failed run and resumes from it on the next one', async () => {
     // Every response is cut, so each attempt of the run gets a little further and the run still fails.
-    hub = await startFakeHub({ drop: { path: VISION, afterBytes: DROP_AT / 2, times: 10 } });
-    await expect(installModel(fakeEntry(), modelsDir, { hubUrl: hub.url })).rejects.toThrow(/vision_model\.onnx/);
-    await expect(fs.access(path.join(modelsDir, 'fake-clip'))).rejects.toThrow();
-    const kept = (await fs.stat(path.join(modelsDir, '.partial', 'fake-clip', VISION))).size;
+    hub = scratch.closeAfter(await startFakeHub({ drop: { path: VISION, afterBytes: DROP_AT / 2, times: 10 } }));
+    await expect(installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url })).rejects.toThrow(/vision_model\.onnx/);
+    await expect(fs.access(path.join(scratch.modelsDir, 'fake-clip'))).rejects.toThrow();
+    const kept = (await fs.stat(path.join(scratch.modelsDir, '.partial', 'fake-clip', VISION))).size;
     expect(kept).toBeGreaterThan(0);
 
     hub.knobs.drop = undefined;
     hub.requests.length = 0;
-    const result = await installModel(fakeEntry(), modelsDir, { hubUrl: hub.url });
+    const result = await installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url });
     const [resumed] = visionRequests(hub);
     expect(resumed.range).toBe(`bytes=${kept}-`);
     expect(hub.servedBytes(VISION)).toBe(visionData(hub).length - kept);
@@ -69,8 +58,8 @@ describe('resuming interrupted downloads', () => {
   });
 
   it('starts the file over when the server ignores Range', async () => {
-    hub = await startFakeHub({ drop: { path: VISION, afterBytes: DROP_AT, times: 1 }, range: false });
-    const result = await installModel(fakeEntry(), modelsDir, { hubUrl: hub.url });
+    hub = scratch.closeAfter(await startFakeHub({ drop: { path: VISION, afterBytes: DROP_AT, times: 1 }, range: false }));
+    const result = await installModel(fakeEntry(), scratch.modelsDir, { hubUrl: hub.url });
     const [, second] = visionRequests(hub);
     expect(second.status).toBe(200);
     expect(second.bytes).toBe(visionData(hub).length);
@@ -78,9 +67,9 @@ describe('resuming interrupted downloads', () => {
   });
 
   it('reports a cancelled install as such and keeps what was downloaded', async () => {
-    hub = await startFakeHub();
+    hub = scratch.closeAfter(await startFakeHub());
     const controller = new AbortController();
-    const install = installModel(fakeEntry(), modelsDir, {
+    const install = installModel(fakeEntry(), scratch.modelsDir, {
       hubUrl: hub.url,
       signal: controller.signal,
       onProgress: (p) => {
@@ -90,7 +79,7 @@ describe('resuming interrupted downloads', () => {
     const err = await install.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PhotoSearchError);
     expect((err as Error).message).toMatch(/cancelled/);
-    await expect(fs.access(path.join(modelsDir, 'fake-clip'))).rejects.toThrow();
-    expect((await fs.stat(path.join(modelsDir, '.partial', 'fake-clip', 'config.json'))).size).toBeGreaterThan(0);
+    await expect(fs.access(path.join(scratch.modelsDir, 'fake-clip'))).rejects.toThrow();
+    expect((await fs.stat(path.join(scratch.modelsDir, '.partial', 'fake-clip', 'config.json'))).size).toBeGreaterThan(0);
   });
 });
