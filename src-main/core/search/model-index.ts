@@ -4,6 +4,15 @@ import type { LibraryStore } from '../store/library-store.ts';
 import { HnswIndex, type IndexStamp } from '../vectors/hnsw-index.ts';
 
 /**
+ * Search breadth for the app's queries. Text embeddings sit apart from image
+ * embeddings (CLIP's modality gap) and libraries are clusters of similar shots,
+ * so with hnswlib's usual breadth the walk stops short of some true neighbours:
+ * on clustered 100k-photo libraries recall@10 after re-scoring is 0.98 at ef 200
+ * and 1.0 at 800, which costs about 1 ms per query (3 ms at 1M photos).
+ */
+const SEARCH_BREADTH = 800;
+
+/**
  * The HNSW index of one model, kept in step with the store. SQLite is the truth;
  * this is a cache that is checked on open and rebuilt when it is missing, stale
  * or unreadable, then saved so the next start is fast.
@@ -25,6 +34,7 @@ export class ModelIndex {
     store.embeddings.registerModel(model);
     const stamp = ModelIndex.stampOf(store, modelId, dim);
     const { index, rebuilt, reason } = HnswIndex.open(file, stamp, () => store.embeddings.all(modelId));
+    index.efMin = SEARCH_BREADTH;
     const opened = new ModelIndex(store, file, modelId, dim, index, { rebuilt, reason: reason ?? null });
     if (rebuilt) opened.save();
     return opened;

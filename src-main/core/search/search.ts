@@ -13,6 +13,11 @@ const EXACT_SCAN_LIMIT = 20_000;
 const CANDIDATE_FACTOR = 2;
 const MIN_CANDIDATES = 100;
 
+/** How many candidates the graph is asked for when `want` results are needed. */
+export function graphCandidates(want: number): number {
+  return Math.max(want * CANDIDATE_FACTOR, MIN_CANDIDATES);
+}
+
 export interface SearchContext {
   store: LibraryStore;
   model: ClipModel;
@@ -37,7 +42,7 @@ export async function searchLibrary(ctx: SearchContext, query: SearchQuery): Pro
   if (allowed && allowed.size <= EXACT_SCAN_LIMIT) candidateIds = [...allowed];
   else {
     const accept = allowed ? (id: number) => allowed.has(id) : exampleIds.size ? (id: number) => !exampleIds.has(id) : undefined;
-    candidateIds = index.hnsw.search(vector, Math.max(want * CANDIDATE_FACTOR, MIN_CANDIDATES), accept).map((c) => c.id);
+    candidateIds = index.hnsw.search(vector, graphCandidates(want), accept).map((c) => c.id);
   }
 
   const scored: Array<{ id: number; score: number }> = [];
