@@ -7,8 +7,12 @@ import type { ScoredId } from './exact.ts';
 import { scanHnswFile } from './hnsw-file.ts';
 import { INDEX_FORMAT_VERSION, readSidecar, sidecarPath, writeSidecar } from './hnsw-sidecar.ts';
 
-/** Graph degree and build effort (hnswlib's own defaults): the trade-off most published recall figures use. */
-export const HNSW_M = 16;
+/**
+ * Graph degree and build effort. At M 16 about 1% of a clustered million-photo
+ * library could not be reached by text queries however wide the search (recall@10
+ * 0.96); a denser graph keeps them reachable, at the cost of a slower rebuild.
+ */
+export const HNSW_M = 32;
 export const HNSW_EF_CONSTRUCTION = 200;
 /** Fixed so that the same vectors added in the same order give the same graph, hence the same results. */
 export const HNSW_SEED = 100;

@@ -4,7 +4,7 @@ import { LibraryError, errorMessage } from '../errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 
 /** Bumped whenever the sidecar fields or the build parameters change, so older files are rebuilt. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
 const count = z.number().int().nonnegative();
 

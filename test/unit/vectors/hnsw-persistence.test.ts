@@ -5,6 +5,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HnswIndex, type IndexStamp } from '../../../src-main/core/vectors/hnsw-index.ts';
+import { INDEX_FORMAT_VERSION } from '../../../src-main/core/vectors/hnsw-sidecar.ts';
 import { clusteredVectors, seededRandom } from './random-vectors.ts';
 
 const DIM = 32;
@@ -161,7 +162,7 @@ describe('HnswIndex save and open', () => {
       },
     ],
     ['a sidecar that is not JSON', () => fs.writeFileSync(sidecarFile(), '{"format":1,"stamp":')],
-    ['a sidecar with fields missing', () => fs.writeFileSync(sidecarFile(), JSON.stringify({ format: 1, stamp }))],
+    ['a sidecar with fields missing', () => fs.writeFileSync(sidecarFile(), JSON.stringify({ format: INDEX_FORMAT_VERSION, stamp }))],
     ['no sidecar', () => fs.rmSync(sidecarFile())],
     ['a directory where the index file should be', () => {
       fs.rmSync(file);
