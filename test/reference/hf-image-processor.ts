@@ -47,7 +47,7 @@ function hw(value: unknown, name: string): { width: number; height: number } {
 /** Reads the preprocessor_config.json fields the two processors use; anything else is refused. */
 export function readProcessorConfig(json: Record<string, unknown>): ReferenceProcessor {
   const filter = PIL_CODES[json.resample as number];
-  if (!filter) throw new Error(`reference: resample ${String(json.resample)} is not implemented`);
+  if (!filter) throw new Error(`reference: resample ${String(json.resample)} is not covered by this reference`);
   if (json.do_resize === false || json.do_rescale === false || json.do_normalize === false) throw new Error('reference: only configs that resize, rescale and normalise');
   const size = json.size as { shortest_edge?: unknown } | undefined;
   const common = { filter, rescale: json.rescale_factor as number, mean: triple(json.image_mean, 'image_mean'), std: triple(json.image_std, 'image_std') };
@@ -56,7 +56,7 @@ export function readProcessorConfig(json: Record<string, unknown>): ReferencePro
     if (json.do_center_crop !== true) throw new Error('reference: a shortest-edge resize needs do_center_crop');
     return { resize: { shortestEdge: size.shortest_edge }, crop: hw(json.crop_size, 'crop_size'), ...common };
   }
-  if (json.do_center_crop === true) throw new Error('reference: a fixed-size resize with a crop is not implemented');
+  if (json.do_center_crop === true) throw new Error('reference: a fixed-size resize with a crop is not covered by this reference');
   return { resize: hw(size, 'size'), crop: null, ...common };
 }
 
