@@ -29,28 +29,24 @@ export async function searchLibrary(ctx: SearchContext, query: SearchQuery): Pro
   const { store, model, index } = ctx;
   const { vector, exampleIds } = await resolveQuery(query.terms, model, store, ctx.textCache);
   const filter = filterSql(query.filters);
-  const allowed = filter
-    ? new Set(
-        (store.db.prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`).pluck().all(...filter.params) as number[]).filter(
-          (id) => !exampleIds.has(id),
-        ),
-      )
-    : null;
-
-  const want = query.k + exampleIds.size;
-  let candidateIds: number[];
-  if (allowed && allowed.size <= EXACT_SCAN_LIMIT) candidateIds = [...allowed];
-  else {
-    const accept = allowed ? (id: number) => allowed.has(id) : exampleIds.size ? (id: number) => !exampleIds.has(id) : undefined;
-    candidateIds = index.hnsw.search(vector, graphCandidates(want), accept).map((c) => c.id);
-  }
+  const isResult = (id: number, score: number) => !exampleIds.has(id) && (query.minScore === undefined || score >= query.minScore);
 
   const scored: Array<{ id: number; score: number }> = [];
-  const vectors = store.embeddings.vectors(model.id, candidateIds);
-  for (const [id, v] of vectors) {
-    if (exampleIds.has(id)) continue;
-    const score = dot(vector, v);
-    if (query.minScore === undefined || score >= query.minScore) scored.push({ id, score });
+  const matching = filter ? (store.db.prepare(`SELECT count(*) FROM photos p WHERE ${filter.where}`).pluck().get(...filter.params) as number) : Infinity;
+  if (filter && matching <= EXACT_SCAN_LIMIT) {
+    // One pass over the filtered photos' vectors, straight from the store.
+    for (const { id, vector: v } of store.embeddings.matching(model.id, filter.where, filter.params)) {
+      const score = dot(vector, v);
+      if (isResult(id, score)) scored.push({ id, score });
+    }
+  } else {
+    const allowed = filter ? new Set(store.db.prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`).pluck().all(...filter.params) as number[]) : null;
+    const accept = allowed ? (id: number) => allowed.has(id) && !exampleIds.has(id) : exampleIds.size ? (id: number) => !exampleIds.has(id) : undefined;
+    const candidates = index.hnsw.search(vector, graphCandidates(query.k), accept).map((c) => c.id);
+    for (const [id, v] of store.embeddings.vectors(model.id, candidates)) {
+      const score = dot(vector, v);
+      if (isResult(id, score)) scored.push({ id, score });
+    }
   }
   scored.sort((a, b) => b.score - a.score || a.id - b.id);
   const top = scored.slice(0, query.k);

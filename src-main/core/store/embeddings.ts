@@ -85,6 +85,14 @@ export class EmbeddingTable {
     return new Map(rows.map((r) => [r.id, fromBlob(r.vector)]));
   }
 
+  /** Vectors of the photos that pass a filter over `photos p`, in one pass. */
+  *matching(modelId: string, where: string, params: readonly unknown[]): Generator<{ id: number; vector: Float32Array }> {
+    const stmt = this.db.prepare(`SELECT e.photo_id AS id, e.vector FROM photos p JOIN embeddings e ON e.photo_id = p.id WHERE e.model_id = ? AND (${where})`);
+    for (const row of stmt.iterate(modelId, ...params) as IterableIterator<{ id: number; vector: Buffer }>) {
+      yield { id: row.id, vector: fromBlob(row.vector) };
+    }
+  }
+
   *all(modelId: string): Generator<{ id: number; vector: Float32Array }> {
     const stmt = this.db.prepare('SELECT photo_id AS id, vector FROM embeddings WHERE model_id = ?');
     for (const row of stmt.iterate(modelId) as IterableIterator<{ id: number; vector: Buffer }>) {
