@@ -40,9 +40,9 @@ export interface ServiceOptions {
 
 
 export const NO_MODEL_HELP =
-  'No model is set up. Point --model at a model directory (Hugging Face ONNX layout: onnx/vision_model.onnx, onnx/text_model.onnx, ' +
-  'tokenizer.json, preprocessor_config.json, config.json). To try the app without downloading, create the test model with ' +
-  '`npm run model:tiny -- <dir>`.';
+  'No model is set up. Install one with `photo-search models install clip-vit-b32-laion2b` (`photo-search models list` shows the others), ' +
+  'or point --model at a model directory (Hugging Face ONNX layout: onnx/vision_model.onnx, onnx/text_model.onnx, tokenizer.json, ' +
+  'preprocessor_config.json, config.json). To try the app without downloading, create the test model with `npm run model:tiny -- <dir>`.';
 
 interface ActiveModel {
   model: ClipModel;
