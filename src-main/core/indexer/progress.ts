@@ -3,9 +3,10 @@ import type { IndexProgress } from '../api/contract.ts';
 const RATE_WINDOW_MS = 10_000;
 
 /** Counts what a run did and derives its rate and ETA from the recent window. */
-export class ProgressTracker {
-  readonly state: IndexProgress = {
-    phase: 'scanning',
+/** The progress of a run that has not counted anything yet. */
+export function startingProgress(phase: IndexProgress['phase'] = 'scanning'): IndexProgress {
+  return {
+    phase,
     found: 0,
     toEmbed: 0,
     embedded: 0,
@@ -18,6 +19,10 @@ export class ProgressTracker {
     etaSeconds: null,
     paused: false,
   };
+}
+
+export class ProgressTracker {
+  readonly state: IndexProgress = startingProgress();
   private readonly samples: Array<{ at: number; done: number }> = [];
 
   constructor(private readonly now: () => number = Date.now) {}

@@ -1,6 +1,7 @@
 import type { OperationName, OperationOutputs, PhotoSearchApi } from '../../../src-main/core/api/contract.ts';
 import type { FrameLike } from '../../../src-main/electron/frame-origin.ts';
 import type { IpcMainLike, InvokeEventLike } from '../../../src-main/electron/ipc-router.ts';
+import { startingProgress } from '../../../src-main/core/indexer/progress.ts';
 
 export const APP = 'app://photo-search';
 
@@ -33,20 +34,7 @@ export class FakeIpcMain implements IpcMainLike {
   }
 }
 
-export const sampleProgress: OperationOutputs['index'] = {
-  phase: 'done',
-  found: 0,
-  toEmbed: 0,
-  embedded: 0,
-  reused: 0,
-  removed: 0,
-  failed: 0,
-  unchanged: 0,
-  offline: [],
-  photosPerSecond: 0,
-  etaSeconds: null,
-  paused: false,
-};
+export const sampleProgress: OperationOutputs['index'] = startingProgress('done');
 
 export const samplePhoto: OperationOutputs['photo'] = {
   id: 7,
