@@ -11,23 +11,11 @@
  *  10 ▁on -4  11 ▁the -3.5  12 ▁beach -4.5  13 ▁be -6  14 ach -6  15 ▁plage -5
  *  16 ▁at -4  17 ▁sunset -5  18 ▁sun -5.5  19 set -5.5  20-31 single letters -8
  */
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ModelFiles } from '../../../src-main/core/models/layout.ts';
 import { TextTokenizer } from '../../../src-main/core/models/tokenizer.ts';
+import { tokenizerFixture } from './tokenizer-files.ts';
 
-const FIXTURES = path.join(import.meta.dirname, '../../fixtures/parity');
-const files: ModelFiles = {
-  dir: FIXTURES,
-  layout: 'hf-onnx',
-  variant: 'fp32',
-  vision: '',
-  text: '',
-  tokenizer: path.join(FIXTURES, 'sentencepiece-tokenizer.json'),
-  tokenizerConfig: path.join(FIXTURES, 'sentencepiece-tokenizer_config.json'),
-  preprocessor: '',
-  config: '',
-};
+const files = tokenizerFixture('sentencepiece-tokenizer');
 const END = 1;
 const PAD = 0;
 

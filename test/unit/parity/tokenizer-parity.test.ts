@@ -17,28 +17,16 @@ import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OnnxClipModel, loadModel } from '../../../src-main/core/models/clip-model.ts';
-import type { ModelFiles } from '../../../src-main/core/models/layout.ts';
 import { TextTokenizer } from '../../../src-main/core/models/tokenizer.ts';
 import { TINY_CONTEXT_LENGTH, writeTinyModel } from '../../fixtures/tiny-model.ts';
 import { tempDirs } from '../models/temp-dirs.ts';
+import { tokenizerFixture } from './tokenizer-files.ts';
 
-const FIXTURES = path.join(import.meta.dirname, '../../fixtures/parity');
-const TOKENIZER_JSON = path.join(FIXTURES, 'clip-bpe-tokenizer.json');
 const START = 54;
 const END = 55;
 
-/** Only the tokenizer files are read by TextTokenizer.load. */
-const files: ModelFiles = {
-  dir: FIXTURES,
-  layout: 'hf-onnx',
-  variant: 'fp32',
-  vision: '',
-  text: '',
-  tokenizer: TOKENIZER_JSON,
-  tokenizerConfig: path.join(FIXTURES, 'clip-bpe-tokenizer_config.json'),
-  preprocessor: '',
-  config: '',
-};
+const files = tokenizerFixture('clip-bpe-tokenizer');
+const TOKENIZER_JSON = files.tokenizer;
 
 const CASES: Array<[string, string, number[]]> = [
   // red -> r e d</w> -> re d</w> -> red</w>; car -> c a r</w> -> ca r</w> -> car</w>. In "car" both
