@@ -126,7 +126,8 @@ function checkNotForNode(addon: string, target: Target): void {
         'Check for a nodedir or target setting in your npm configuration (`npm config list`).',
     );
   }
-  if (!/NODE_MODULE_VERSION/.test(probe.stderr)) throw new NativeBuildError(`The addon built for Electron ${target.electron} is not a loadable addon:\n${indent(tail(probe.stderr))}`);
+  if (!/NODE_MODULE_VERSION/.test(probe.stderr))
+    throw new NativeBuildError(`The addon built for Electron ${target.electron} is not a loadable addon:\n${indent(tail(probe.stderr))}`);
 }
 
 function build(target: Target, sqliteDir: string, outDir: string): void {

@@ -73,7 +73,7 @@ export class ClusteredVectors {
     this.eventOf = new Int32Array(size);
     this.sceneOf = new Int32Array(size);
     let scene = 0;
-    for (let start = 0; start < size; ) {
+    for (let start = 0; start < size;) {
       const event = this.events.length;
       this.events.push(unitVector(dim, random));
       this.eventTopics.push(Math.floor(random() * TOPICS));

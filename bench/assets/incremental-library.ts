@@ -28,7 +28,13 @@ export async function ensureIncrementalLibrary(count: number, modelDir: string, 
     for (let i = 0; i < count; i++) {
       const folder = path.join(photosDir, `folder-${String(Math.floor(i / PHOTOS_PER_FOLDER)).padStart(3, '0')}`);
       if (i % PHOTOS_PER_FOLDER === 0) await mkdir(folder, { recursive: true });
-      const spec = { colour: COLOURS[i % COLOURS.length], pattern: PATTERNS[Math.floor(i / COLOURS.length) % PATTERNS.length], width: 96, height: 72, phase: (i % 97) / 97 };
+      const spec = {
+        colour: COLOURS[i % COLOURS.length],
+        pattern: PATTERNS[Math.floor(i / COLOURS.length) % PATTERNS.length],
+        width: 96,
+        height: 72,
+        phase: (i % 97) / 97,
+      };
       await writeFile(path.join(folder, `IMG_${String(i).padStart(5, '0')}.jpg`), await jpegSceneBuffer(spec, { takenAt: new Date(FIRST_TAKEN + i * 60_000) }));
     }
     const service = PhotoSearchService.open({ libraryDir, modelDir });

@@ -38,7 +38,9 @@ async function largePhoto(index: number, grain: Int8Array): Promise<Buffer> {
   const mask = grain.length - 1;
   const offset = Math.floor(random() * grain.length);
   for (let i = 0; i < pixels.length; i++) pixels[i] = enlarged[i] + grain[(i + offset) & mask];
-  return sharp(enlarged, { raw: { width: PHOTO_WIDTH, height: PHOTO_HEIGHT, channels: 3 } }).jpeg({ quality: QUALITY }).toBuffer();
+  return sharp(enlarged, { raw: { width: PHOTO_WIDTH, height: PHOTO_HEIGHT, channels: 3 } })
+    .jpeg({ quality: QUALITY })
+    .toBuffer();
 }
 
 function grainTable(): Int8Array {

@@ -1,8 +1,42 @@
 import { seededRandom } from './prng.ts';
 
-const SUBJECTS = ['dog', 'cat', 'child', 'children', 'family', 'friends', 'boat', 'car', 'bicycle', 'train', 'house', 'bridge', 'church', 'market', 'cake', 'flowers', 'horse', 'tent', 'kite', 'snowman'];
+const SUBJECTS = [
+  'dog',
+  'cat',
+  'child',
+  'children',
+  'family',
+  'friends',
+  'boat',
+  'car',
+  'bicycle',
+  'train',
+  'house',
+  'bridge',
+  'church',
+  'market',
+  'cake',
+  'flowers',
+  'horse',
+  'tent',
+  'kite',
+  'snowman',
+];
 const DOING = ['playing', 'sleeping', 'running', 'sitting', 'standing', 'waiting', 'smiling', 'swimming', 'eating', 'walking'];
-const PLACES = ['on the beach', 'in the snow', 'in the park', 'at night', 'at sunset', 'in the forest', 'by the lake', 'in the city', 'in the garden', 'in the mountains', 'at a wedding', 'at a birthday party'];
+const PLACES = [
+  'on the beach',
+  'in the snow',
+  'in the park',
+  'at night',
+  'at sunset',
+  'in the forest',
+  'by the lake',
+  'in the city',
+  'in the garden',
+  'in the mountains',
+  'at a wedding',
+  'at a birthday party',
+];
 
 /**
  * `count` distinct short queries such as "dog playing on the beach" (the text

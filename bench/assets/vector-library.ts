@@ -103,7 +103,11 @@ async function ensureVectorLibrary(size: number, model: ModelIdentity, log: (lin
 }
 
 /** The libraries of every size, under the identity of the model in `modelDir`. */
-export async function ensureVectorLibraries(sizes: readonly number[], modelDir: string, log: (line: string) => void): Promise<{ model: ModelIdentity; libraries: VectorLibrary[] }> {
+export async function ensureVectorLibraries(
+  sizes: readonly number[],
+  modelDir: string,
+  log: (line: string) => void,
+): Promise<{ model: ModelIdentity; libraries: VectorLibrary[] }> {
   const loaded = await loadModel(modelDir, { intraOpThreads: 1 });
   const model: ModelIdentity = { id: loaded.id, dim: loaded.dim, name: loaded.name, dir: loaded.dir, preprocessVersion: loaded.preprocessVersion };
   await loaded.dispose();

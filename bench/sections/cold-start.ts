@@ -31,12 +31,40 @@ export async function coldStartSection(ctx: BenchContext): Promise<SectionResult
     const starts: ColdStart[] = [];
     for (const query of queries) starts.push(await coldStart(lib, modelDir, query));
     if (starts.some((s) => s.indexRebuilt)) rec.note(`${label}: the saved HNSW index was rebuilt during a cold start; that run measures a rebuild.`);
-    rec.add(`${label}.open-to-answer`, `${label} photos: open to first answer`, 'ms', starts.map((s) => s.openToAnswerMs), lib.size === TARGET_SIZE ? { atMost: 1500 } : undefined);
-    rec.add(`${label}.load`, `${label} photos: of which model + index load`, 'ms', starts.map((s) => s.loadMs));
-    rec.add(`${label}.first-query`, `${label} photos: of which first query`, 'ms', starts.map((s) => s.firstQueryMs));
-    rec.add(`${label}.process`, `${label} photos: process start to first answer (incl. tsx)`, 'ms', starts.map((s) => s.processToAnswerMs));
-    rec.add(`${label}.rss`, `${label} photos: peak RSS`, 'MB', starts.map((s) => s.peakRssMB));
-    log(`  ${label}: open to answer ${starts.map((s) => s.openToAnswerMs.toFixed(0)).join(', ')} ms, peak RSS ${starts.map((s) => s.peakRssMB.toFixed(0)).join(', ')} MB`);
+    rec.add(
+      `${label}.open-to-answer`,
+      `${label} photos: open to first answer`,
+      'ms',
+      starts.map((s) => s.openToAnswerMs),
+      lib.size === TARGET_SIZE ? { atMost: 1500 } : undefined,
+    );
+    rec.add(
+      `${label}.load`,
+      `${label} photos: of which model + index load`,
+      'ms',
+      starts.map((s) => s.loadMs),
+    );
+    rec.add(
+      `${label}.first-query`,
+      `${label} photos: of which first query`,
+      'ms',
+      starts.map((s) => s.firstQueryMs),
+    );
+    rec.add(
+      `${label}.process`,
+      `${label} photos: process start to first answer (incl. tsx)`,
+      'ms',
+      starts.map((s) => s.processToAnswerMs),
+    );
+    rec.add(
+      `${label}.rss`,
+      `${label} photos: peak RSS`,
+      'MB',
+      starts.map((s) => s.peakRssMB),
+    );
+    log(
+      `  ${label}: open to answer ${starts.map((s) => s.openToAnswerMs.toFixed(0)).join(', ')} ms, peak RSS ${starts.map((s) => s.peakRssMB.toFixed(0)).join(', ')} MB`,
+    );
   }
   rec.note(
     'Each cold start is a new Node process (bench/cold-start-child.ts) opening the cached library with the generated ViT-B/32-shaped model (fp32, ' +

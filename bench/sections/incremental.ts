@@ -27,11 +27,18 @@ export async function incrementalSection(ctx: BenchContext): Promise<SectionResu
       }
     }
     rec.add(`${count}.seconds`, `Re-index ${count} unchanged photos`, 's', seconds, count === PHOTOS ? { atMost: 5 } : undefined);
-    rec.add(`${count}.rate`, 'Photos checked per second', 'photos/s', seconds.map((s) => count / s));
+    rec.add(
+      `${count}.rate`,
+      'Photos checked per second',
+      'photos/s',
+      seconds.map((s) => count / s),
+    );
     ctx.log(`  re-index of ${count} unchanged photos: ${seconds.map((s) => s.toFixed(2)).join(', ')} s`);
   } finally {
     await service.close();
   }
-  rec.note(`${count} small JPEGs in ${count / 500} folders, indexed once beforehand; every run walks, stats and compares them with the store, and decodes nothing.`);
+  rec.note(
+    `${count} small JPEGs in ${count / 500} folders, indexed once beforehand; every run walks, stats and compares them with the store, and decodes nothing.`,
+  );
   return rec.result;
 }

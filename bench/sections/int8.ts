@@ -75,11 +75,21 @@ export async function int8Section(ctx: BenchContext): Promise<SectionResult> {
 
     const imagesFp32 = await embedAll(fp32, pixels);
     const imagesInt8 = await embedAll(int8, pixels);
-    rec.add('image-cosine', `Image embedding cosine, int8 to fp32 (over ${files.length} photos)`, 'cosine', imagesFp32.map((v, i) => dot(v, imagesInt8[i])));
+    rec.add(
+      'image-cosine',
+      `Image embedding cosine, int8 to fp32 (over ${files.length} photos)`,
+      'cosine',
+      imagesFp32.map((v, i) => dot(v, imagesInt8[i])),
+    );
     const texts = queryTexts(QUERIES);
     const textsFp32 = await fp32.encodeTexts(texts);
     const textsInt8 = await int8.encodeTexts(texts);
-    rec.add('text-cosine', `Text embedding cosine, int8 to fp32 (over ${texts.length} queries)`, 'cosine', textsFp32.map((v, i) => dot(v, textsInt8[i])));
+    rec.add(
+      'text-cosine',
+      `Text embedding cosine, int8 to fp32 (over ${texts.length} queries)`,
+      'cosine',
+      textsFp32.map((v, i) => dot(v, textsInt8[i])),
+    );
     const overlaps = texts.map((_, q) => {
       const before = new Set(topIds(textsFp32[q], imagesFp32));
       return topIds(textsInt8[q], imagesInt8).filter((id) => before.has(id)).length / TOP;
@@ -108,7 +118,9 @@ export async function int8Section(ctx: BenchContext): Promise<SectionResult> {
         `close together (mean pairwise cosine ${meanPairwiseCosine(imagesFp32).toFixed(3)}) and small errors reorder them more easily than trained CLIP's would; ` +
         'the cosines to fp32 are the transferable figure.',
     );
-    rec.note('int8 variant: per-tensor symmetric int8 weights, activations quantized per call (DynamicQuantizeLinear + MatMulInteger, fused by onnxruntime into DynamicQuantizeMatMul).');
+    rec.note(
+      'int8 variant: per-tensor symmetric int8 weights, activations quantized per call (DynamicQuantizeLinear + MatMulInteger, fused by onnxruntime into DynamicQuantizeMatMul).',
+    );
   } finally {
     await Promise.all([fp32.dispose(), int8.dispose()]);
   }

@@ -30,7 +30,10 @@ function dateFilter(size: number): Filters {
 function countFiltered(service: PhotoSearchService, filters: Filters): number {
   const filter = filterSql(filters);
   if (!filter) return service.store.photos.count();
-  return service.store.db.prepare(`SELECT count(*) FROM photos p WHERE ${filter.where}`).pluck().get(...filter.params) as number;
+  return service.store.db
+    .prepare(`SELECT count(*) FROM photos p WHERE ${filter.where}`)
+    .pluck()
+    .get(...filter.params) as number;
 }
 
 async function latencies(texts: readonly string[], ask: (text: string) => Promise<unknown>): Promise<number[]> {
@@ -91,7 +94,9 @@ async function textEncoding(rec: SectionRecorder, ctx: BenchContext, modelDir: s
   }
   rec.add('text-encode-77', 'Text encoding padded to 77 tokens, p50 (avoided)', 'ms', full);
   const tokens = texts.flat().map((t) => model.tokenize([t]).length);
-  ctx.log(`  text encoding p50: ${real.map((r) => r.toFixed(1)).join(', ')} ms at ~${tokens[0]} tokens; padded to 77: ${full.map((r) => r.toFixed(1)).join(', ')} ms`);
+  ctx.log(
+    `  text encoding p50: ${real.map((r) => r.toFixed(1)).join(', ')} ms at ~${tokens[0]} tokens; padded to 77: ${full.map((r) => r.toFixed(1)).join(', ')} ms`,
+  );
   rec.note(`Queries are ${Math.min(...tokens)}-${Math.max(...tokens)} tokens long (start and end included); the model's context is ${model.contextLength}.`);
   return encoding;
 }

@@ -85,7 +85,15 @@ async function measureSize(ctx: BenchContext, rec: SectionRecorder, lib: VectorL
         index.efMin = EF_SEARCH_MIN;
         const raw = searchAll(queries, (q) => index.search(q, K).map((h) => h.id));
         index.efMin = appBreadth;
-        const app = searchAll(queries, (q) => scoreIds(q, matrix, index.search(q, APP_CANDIDATES).map((h) => h.id)).slice(0, K).map((h) => h.id));
+        const app = searchAll(queries, (q) =>
+          scoreIds(
+            q,
+            matrix,
+            index.search(q, APP_CANDIDATES).map((h) => h.id),
+          )
+            .slice(0, K)
+            .map((h) => h.id),
+        );
         rawMs.push(raw.ms);
         appMs.push(app.ms);
         rawRecall.push(queries.reduce((sum, _, i) => sum + recall(raw.ids[i], exactIds[i]), 0) / count);
@@ -95,9 +103,16 @@ async function measureSize(ctx: BenchContext, rec: SectionRecorder, lib: VectorL
       rec.add(`${label}.${kind}.exact-ms`, `${label}, ${what}: exact brute force (topK)`, 'ms/query', exactMs);
       rec.add(`${label}.${kind}.hnsw-ms`, `${label}, ${what}: HNSW k=10 at hnswlib's usual breadth (ef ${EF_SEARCH_MIN})`, 'ms/query', rawMs);
       rec.add(`${label}.${kind}.hnsw-recall`, `${label}, ${what}: HNSW k=10 recall@10`, 'recall', rawRecall);
-      rec.add(`${label}.${kind}.app-ms`, `${label}, ${what}: app path, ${APP_CANDIDATES} candidates (ef ${Math.max(index.efFactor * APP_CANDIDATES, appBreadth)}) + exact re-score`, 'ms/query', appMs);
+      rec.add(
+        `${label}.${kind}.app-ms`,
+        `${label}, ${what}: app path, ${APP_CANDIDATES} candidates (ef ${Math.max(index.efFactor * APP_CANDIDATES, appBreadth)}) + exact re-score`,
+        'ms/query',
+        appMs,
+      );
       rec.add(`${label}.${kind}.app-recall`, `${label}, ${what}: app path recall@10`, 'recall', appRecall, { atLeast: RECALL_TARGET });
-      log(`  ${label} ${kind}: exact ${exactMs[0].toFixed(2)} ms, hnsw ${rawMs[0].toFixed(3)} ms (recall ${rawRecall[0].toFixed(3)}), app ${appMs[0].toFixed(3)} ms (recall ${appRecall[0].toFixed(3)})`);
+      log(
+        `  ${label} ${kind}: exact ${exactMs[0].toFixed(2)} ms, hnsw ${rawMs[0].toFixed(3)} ms (recall ${rawRecall[0].toFixed(3)}), app ${appMs[0].toFixed(3)} ms (recall ${appRecall[0].toFixed(3)})`,
+      );
     }
 
     if (lib.size <= TIMED_BUILD_LIMIT) {
@@ -107,7 +122,9 @@ async function measureSize(ctx: BenchContext, rec: SectionRecorder, lib: VectorL
       rec.add(`${label}.build`, `${label}: HNSW build (M ${HNSW_M}, efConstruction ${HNSW_EF_CONSTRUCTION})`, 's', [(performance.now() - started) / 1000]);
     } else {
       rec.add(`${label}.build`, `${label}: HNSW build, measured when the cache was made`, 's', [lib.info.hnswBuildMs / 1000]);
-      rec.note(`${label}: the HNSW build is not repeated on every run; the figure is the cached library's own build (${lib.info.builtAt}), a single measurement.`);
+      rec.note(
+        `${label}: the HNSW build is not repeated on every run; the figure is the cached library's own build (${lib.info.builtAt}), a single measurement.`,
+      );
     }
   } finally {
     store.close();

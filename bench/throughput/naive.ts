@@ -13,7 +13,11 @@ export async function naiveBaseline(files: readonly string[], model: ClipModel):
   const spec = model.preprocess;
   const started = performance.now();
   for (const file of files) {
-    const full = await sharp(await readFile(file)).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const full = await sharp(await readFile(file))
+      .rotate()
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const { width, height, channels } = full.info;
     const sized = await sharp(full.data, { raw: { width, height, channels } })
       .resize({ width: spec.resizeShortest, height: spec.resizeShortest, fit: 'outside', kernel: KERNEL[spec.resample] })

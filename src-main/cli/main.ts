@@ -40,7 +40,8 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
   }
   let service: PhotoSearchService | null = null;
   try {
-    const options = command === 'search' || command === 'similar' ? searchOptions : command === 'serve' ? serveOptions : command === 'models' ? modelsOptions : filterOptions;
+    const options =
+      command === 'search' || command === 'similar' ? searchOptions : command === 'serve' ? serveOptions : command === 'models' ? modelsOptions : filterOptions;
     const args = parse(rest, options) as Parsed & { values: Record<string, unknown> };
     if (args.values.help) {
       io.out.write(USAGE);
@@ -86,7 +87,8 @@ const commands: Record<string, Command> = {
   async search(service, args, io) {
     const text = args.positionals.join(' ').trim();
     const images = (args.values.image as string[] | undefined) ?? [];
-    if (!text && images.length === 0) throw new InputError('', 'Give a description to search for, or --image <file>. Example: photo-search search "a dog on the beach"');
+    if (!text && images.length === 0)
+      throw new InputError('', 'Give a description to search for, or --image <file>. Example: photo-search search "a dog on the beach"');
     const imageWeight = numberOption('image-weight', args.values['image-weight'] as string | undefined, 0, 1) ?? 0.5;
     const terms: QueryTerm[] = [];
     const textShare = images.length ? 1 - imageWeight : 1;
@@ -97,7 +99,8 @@ const commands: Record<string, Command> = {
   },
 
   async similar(service, args, io) {
-    if (args.positionals.length !== 1) throw new InputError(args.positionals.join(' '), 'Give one photo: a file path or a photo id. Example: photo-search similar ~/Pictures/IMG_1234.jpg');
+    if (args.positionals.length !== 1)
+      throw new InputError(args.positionals.join(' '), 'Give one photo: a file path or a photo id. Example: photo-search similar ~/Pictures/IMG_1234.jpg');
     const target = args.positionals[0];
     const term: QueryTerm = /^\d+$/.test(target) ? { kind: 'photo', id: Number(target), weight: 1 } : { kind: 'file', path: path.resolve(target), weight: 1 };
     return runSearch(service, args, io, [term]);
@@ -112,7 +115,11 @@ const commands: Record<string, Command> = {
   async forget(service, args, io) {
     if (args.positionals.length !== 1) throw new InputError(args.positionals.join(' '), 'Give one library folder to forget. `photo-search status` lists them.');
     const result = await service.forgetFolder({ path: args.positionals[0] });
-    io.out.write(args.values.json ? `${JSON.stringify(result)}\n` : `Forgot ${args.positionals[0]}: ${result.removedPhotos} photos removed from the library. No file was touched.\n`);
+    io.out.write(
+      args.values.json
+        ? `${JSON.stringify(result)}\n`
+        : `Forgot ${args.positionals[0]}: ${result.removedPhotos} photos removed from the library. No file was touched.\n`,
+    );
     return 0;
   },
 
@@ -154,7 +161,10 @@ async function runSearch(service: PhotoSearchService, args: Parsed & { values: R
     folders: (v.folder as string[] | undefined)?.map((f) => path.resolve(f)),
     after: v.after as string | undefined,
     before: v.before as string | undefined,
-    types: (v.type as string[] | undefined)?.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean),
+    types: (v.type as string[] | undefined)
+      ?.flatMap((t) => t.split(','))
+      .map((t) => t.trim())
+      .filter(Boolean),
     camera: v.camera as string | undefined,
     hasGps: v['has-gps'] as boolean | undefined,
   };

@@ -37,9 +37,14 @@ export async function modelsCommand(service: PhotoSearchService, args: ModelsArg
     }
     case 'install': {
       const id = need('a model id');
-      const stop = args.json ? () => {} : service.events.on('model-download', (p) => {
-        if (io.err.isTTY) io.err.write(`\r\x1b[2K${p.file}  ${formatBytes(p.bytes)}/${formatBytes(p.total)}  ${formatBytes(p.bytesPerSecond)}/s  ETA ${formatEta(p.etaSeconds)}`);
-      });
+      const stop = args.json
+        ? () => {}
+        : service.events.on('model-download', (p) => {
+            if (io.err.isTTY)
+              io.err.write(
+                `\r\x1b[2K${p.file}  ${formatBytes(p.bytes)}/${formatBytes(p.total)}  ${formatBytes(p.bytesPerSecond)}/s  ETA ${formatEta(p.etaSeconds)}`,
+              );
+          });
       try {
         const listing = await service.installModel({ id, quantized: args.quantized });
         if (io.err.isTTY && !args.json) io.err.write('\n');

@@ -40,6 +40,7 @@ export class EngineCallError extends Error {
 /** The `{ code, message }` shape for any failure, whichever side raised it. */
 export function shellErrorBody(err: unknown): ApiErrorBody {
   if (err instanceof EngineCallError) return err.body;
-  if (err instanceof ShellError) return err.subject === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, subject: err.subject };
+  if (err instanceof ShellError)
+    return err.subject === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, subject: err.subject };
   return toErrorBody(err);
 }

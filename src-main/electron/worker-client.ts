@@ -118,7 +118,9 @@ export class WorkerClient {
   call<N extends WorkerOperation>(op: N, input: WorkerInputs[N]): Promise<WorkerOutputs[N]> {
     if (this.stopping) return Promise.reject(new ShellError('engine-stopped', 'The app is quitting; the engine no longer takes calls.', op));
     if ((this.strikes.get(callKey(op, input)) ?? 0) >= QUARANTINE_STRIKES) {
-      return Promise.reject(new ShellError('engine-quarantined', `${op} stopped the engine ${QUARANTINE_STRIKES} times and is not retried.`, JSON.stringify(input)));
+      return Promise.reject(
+        new ShellError('engine-quarantined', `${op} stopped the engine ${QUARANTINE_STRIKES} times and is not retried.`, JSON.stringify(input)),
+      );
     }
     return new Promise<WorkerOutputs[N]>((resolve, reject) => {
       const id = this.nextId++;
@@ -140,7 +142,10 @@ export class WorkerClient {
     if (this.stopping) return this.stopping;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
-    this.failPending(() => true, () => new ShellError('engine-stopped', 'The app is quitting; the call was not run.'));
+    this.failPending(
+      () => true,
+      () => new ShellError('engine-stopped', 'The app is quitting; the call was not run.'),
+    );
     const worker = this.worker;
     this.stopping = worker ? this.shutDown(worker) : Promise.resolve();
     this.status({ state: 'stopped', message: null, retryInMs: null });

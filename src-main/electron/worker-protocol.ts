@@ -38,10 +38,7 @@ export interface EngineConfig {
   modelDir: string | null;
 }
 
-export type ToWorker =
-  | ({ type: 'init' } & EngineConfig)
-  | { type: 'call'; id: number; op: WorkerOperation; input: unknown }
-  | { type: 'shutdown' };
+export type ToWorker = ({ type: 'init' } & EngineConfig) | { type: 'call'; id: number; op: WorkerOperation; input: unknown } | { type: 'shutdown' };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -12,7 +12,12 @@ import { serveEngine } from './worker-host.ts';
 const log = (message: string) => console.error(`[engine] ${message}`);
 
 // This bundle is out/main/worker.js: two folders down from the project (or app.asar).
-const nativeBinding = sqliteBinding({ root: path.resolve(import.meta.dirname, '..', '..'), electronVersion: process.versions.electron, exists: fs.existsSync, log });
+const nativeBinding = sqliteBinding({
+  root: path.resolve(import.meta.dirname, '..', '..'),
+  electronVersion: process.versions.electron,
+  exists: fs.existsSync,
+  log,
+});
 
 serveEngine({
   port: process.parentPort,

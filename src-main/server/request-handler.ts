@@ -24,8 +24,7 @@ export interface HandlerContext {
   eventStreams: Set<ServerResponse>;
 }
 
-const FORBIDDEN_PAGE =
-  'This photo-search server needs its access token. Open the address that `photo-search serve` printed (it ends in ?token=...).\n';
+const FORBIDDEN_PAGE = 'This photo-search server needs its access token. Open the address that `photo-search serve` printed (it ends in ?token=...).\n';
 
 const API_PATH = /^\/api\/([^/]+)(?:\/([^/]+))?$/;
 

@@ -40,7 +40,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'EADDRINUSE' ? new InputError(String(opts.port), `Port ${opts.port} is in use. Pick another with --port, or 0 for any free port.`) : err);
+      reject(
+        err.code === 'EADDRINUSE' ? new InputError(String(opts.port), `Port ${opts.port} is in use. Pick another with --port, or 0 for any free port.`) : err,
+      );
     });
     server.listen(opts.port, host, () => resolve());
   });

@@ -77,7 +77,11 @@ function largeEngine(thumbnail: string) {
   });
   const handlers: Partial<Record<OperationName, (input: never) => Promise<unknown>>> = {
     status: async () => status(),
-    search: async (input: { k?: number }) => ({ hits: Array.from({ length: Math.min(input.k ?? 50, PHOTOS) }, (_, i) => hit(i)), model: 'Stand-in model', tookMs: 3 }),
+    search: async (input: { k?: number }) => ({
+      hits: Array.from({ length: Math.min(input.k ?? 50, PHOTOS) }, (_, i) => hit(i)),
+      model: 'Stand-in model',
+      tookMs: 3,
+    }),
     index: () => new Promise<IndexProgress>((resolve) => (finishRun = resolve)),
     pauseIndexing: async () => current,
     resumeIndexing: async () => current,
@@ -128,7 +132,9 @@ beforeAll(async () => {
   const built = ensureRendererBuilt();
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'photo-search-large-'));
   const thumbnail = path.join(root, 'thumb.jpg');
-  await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 90, g: 120, b: 160 } } }).jpeg().toFile(thumbnail);
+  await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 90, g: 120, b: 160 } } })
+    .jpeg()
+    .toFile(thumbnail);
   stand = largeEngine(thumbnail);
   await built;
   server = await startServer({ service: stand.engine, port: 0, rendererDir: RENDERER_OUT });
@@ -186,7 +192,7 @@ describe('the library bar while indexing', () => {
     stand.finish(progress({ phase: 'done', embedded: 990, failed: 10 }));
     const done = page.getByTestId('index-done');
     await done.waitFor();
-    expect(await done.textContent()).toContain('990 photos added, 10 files could not be read');
+    expect(await done.innerText()).toContain('990 photos added, 10 files could not be read');
   });
 });
 

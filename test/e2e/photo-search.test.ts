@@ -240,7 +240,9 @@ describe('searching', () => {
     const redNotCircle = count((e) => e.colour === 'red' && e.pattern !== 'circle');
     const redCircle = count((e) => e.colour === 'red' && e.pattern === 'circle');
     await expect
-      .poll(async () => (await top(redNotCircle + redCircle)).map((d) => (d === 'red/circle' ? 'circle' : d.startsWith('red/') ? 'red' : d)), { timeout: 15_000 })
+      .poll(async () => (await top(redNotCircle + redCircle)).map((d) => (d === 'red/circle' ? 'circle' : d.startsWith('red/') ? 'red' : d)), {
+        timeout: 15_000,
+      })
       .toEqual([...Array(redNotCircle).fill('red'), ...Array(redCircle).fill('circle')]);
     await screenshot(page, '08-negative-chip');
 

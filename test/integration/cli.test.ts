@@ -65,7 +65,17 @@ describe('photo-search command line', () => {
   it('combines text, image and a negative term with filters', async () => {
     const redPlain = fx.manifest.entries.find((f) => f.kind === 'photo' && f.colour === 'red' && f.pattern === 'plain')!;
     const { code, out } = await cli(
-      'search', 'stripes', '--image', path.join(fx.photosDir, redPlain.relPath), '--image-weight', '0.5', '--not', 'blue', '--type', 'jpg,png', '--json',
+      'search',
+      'stripes',
+      '--image',
+      path.join(fx.photosDir, redPlain.relPath),
+      '--image-weight',
+      '0.5',
+      '--not',
+      'blue',
+      '--type',
+      'jpg,png',
+      '--json',
     );
     expect(code).toBe(0);
     const { hits } = JSON.parse(out);

@@ -76,7 +76,13 @@ describe('text search', () => {
   it('a negative term pushes its matches down', async () => {
     const rankOfFirstCircle = (hits: SearchHit[]) => hits.findIndex((h) => entryFor(h)?.pattern === 'circle');
     const plain = await service.search(text('red', { k: 50 }));
-    const without = await service.search({ terms: [{ kind: 'text', text: 'red', weight: 1 }, { kind: 'text', text: 'circle', weight: -0.5 }], k: 50 });
+    const without = await service.search({
+      terms: [
+        { kind: 'text', text: 'red', weight: 1 },
+        { kind: 'text', text: 'circle', weight: -0.5 },
+      ],
+      k: 50,
+    });
     expect(rankOfFirstCircle(without.hits)).toBeGreaterThan(rankOfFirstCircle(plain.hits));
     const redCount = entries().filter((e) => e.kind === 'photo' && e.colour === 'red' && e.pattern !== 'circle').length;
     expect(without.hits.slice(0, redCount).every((h) => entryFor(h)?.colour === 'red' && entryFor(h)?.pattern !== 'circle')).toBe(true);

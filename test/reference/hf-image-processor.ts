@@ -48,7 +48,8 @@ function hw(value: unknown, name: string): { width: number; height: number } {
 export function readProcessorConfig(json: Record<string, unknown>): ReferenceProcessor {
   const filter = PIL_CODES[json.resample as number];
   if (!filter) throw new Error(`reference: resample ${String(json.resample)} is not covered by this reference`);
-  if (json.do_resize === false || json.do_rescale === false || json.do_normalize === false) throw new Error('reference: only configs that resize, rescale and normalise');
+  if (json.do_resize === false || json.do_rescale === false || json.do_normalize === false)
+    throw new Error('reference: only configs that resize, rescale and normalise');
   const size = json.size as { shortest_edge?: unknown } | undefined;
   const common = { filter, rescale: json.rescale_factor as number, mean: triple(json.image_mean, 'image_mean'), std: triple(json.image_std, 'image_std') };
   if (typeof common.rescale !== 'number') throw new Error('reference: rescale_factor must be given');

@@ -65,10 +65,12 @@ function axisTaps(inSize: number, outSize: number, kernel: Kernel): AxisTaps {
       sum += w;
     }
     first[i] = lo;
-    weights.push(raw.map((w) => {
-      const unit = (sum !== 0 ? w / sum : w) * ONE;
-      return unit < 0 ? Math.trunc(unit - 0.5) : Math.trunc(unit + 0.5);
-    }));
+    weights.push(
+      raw.map((w) => {
+        const unit = (sum !== 0 ? w / sum : w) * ONE;
+        return unit < 0 ? Math.trunc(unit - 0.5) : Math.trunc(unit + 0.5);
+      }),
+    );
   }
   return { first, weights };
 }

@@ -24,7 +24,10 @@ export const filtersSchema = z.object({
   folders: z.array(z.string().min(1)).max(100).optional(),
   after: isoDate.optional(),
   before: isoDate.optional(),
-  types: z.array(z.string().regex(/^[a-z0-9]+$/i, 'a file extension such as jpg')).max(20).optional(),
+  types: z
+    .array(z.string().regex(/^[a-z0-9]+$/i, 'a file extension such as jpg'))
+    .max(20)
+    .optional(),
   camera: z.string().max(200).optional(),
   hasGps: z.boolean().optional(),
 });
@@ -155,7 +158,10 @@ export interface IndexProgress {
   paused: boolean;
 }
 
-const modelId = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a model id such as clip-vit-b32-laion2b').max(100);
+const modelId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'a model id such as clip-vit-b32-laion2b')
+  .max(100);
 
 export const folderListSchema = z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(100) });
 

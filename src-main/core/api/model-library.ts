@@ -46,7 +46,12 @@ export class ModelLibrary {
   async overview(): Promise<ModelsOverview> {
     const installed = await listInstalled(this.modelsDir);
     const catalog = loadCatalog();
-    const listings = catalog.map((entry) => this.listing(entry, installed.find((i) => i.id === entry.id)));
+    const listings = catalog.map((entry) =>
+      this.listing(
+        entry,
+        installed.find((i) => i.id === entry.id),
+      ),
+    );
     for (const extra of installed.filter((i) => !catalog.some((c) => c.id === i.id))) listings.push(this.listing(null, extra));
     const active = this.activeDir;
     const custom = active && !listings.some((l) => l.active) ? active : null;

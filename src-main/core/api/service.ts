@@ -38,7 +38,6 @@ export interface ServiceOptions {
   nativeBinding?: string;
 }
 
-
 export const NO_MODEL_HELP =
   'No model is set up. Install one with `photo-search models install clip-vit-b32-laion2b` (`photo-search models list` shows the others), ' +
   'or point --model at a model directory (Hugging Face ONNX layout: onnx/vision_model.onnx, onnx/text_model.onnx, tokenizer.json, ' +
@@ -147,7 +146,10 @@ export class PhotoSearchService implements PhotoSearchApi {
     const ids = this.addFolderPaths(input.paths);
     this.events.emit('library-changed', { reason: 'folder-added' });
     const wanted = new Set(ids);
-    const paths = this.store.folders.list().filter((f) => wanted.has(f.id)).map((f) => f.path);
+    const paths = this.store.folders
+      .list()
+      .filter((f) => wanted.has(f.id))
+      .map((f) => f.path);
     return this.folderStatuses().filter((f) => paths.includes(f.path));
   }
 
@@ -239,7 +241,13 @@ export class PhotoSearchService implements PhotoSearchApi {
       if (switched.phase === 'done' && this.store.embeddings.missing(pending.model.id, pending.model.preprocessVersion).length === 0) {
         await this.promote(pending);
       }
-      return { ...result, phase: switched.phase, toEmbed: result.toEmbed + switched.toEmbed, embedded: result.embedded + switched.embedded, failed: result.failed + switched.failed };
+      return {
+        ...result,
+        phase: switched.phase,
+        toEmbed: result.toEmbed + switched.toEmbed,
+        embedded: result.embedded + switched.embedded,
+        failed: result.failed + switched.failed,
+      };
     });
     this.run = run;
     return run.promise.finally(() => {

@@ -119,7 +119,14 @@ function quarantine(store: LibraryStore, jobs: EmbedJob[], paths: string[], trac
     for (const job of jobs.filter((j) => skip.has(j.path))) {
       const stat = job.stat ?? store.photos.byPath(job.path);
       if (!stat) continue;
-      store.failures.record({ path: job.path, folderId: job.folderId, size: stat.size, mtimeMs: stat.mtimeMs, code: 'decode-failed', reason: QUARANTINE_REASON });
+      store.failures.record({
+        path: job.path,
+        folderId: job.folderId,
+        size: stat.size,
+        mtimeMs: stat.mtimeMs,
+        code: 'decode-failed',
+        reason: QUARANTINE_REASON,
+      });
       tracker.state.failed++;
     }
   });

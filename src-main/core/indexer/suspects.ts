@@ -4,8 +4,7 @@ import path from 'node:path';
 /** Two abnormal ends with the same file being decoded: it is the file, not bad luck. */
 export const QUARANTINE_STRIKES = 2;
 
-export const QUARANTINE_REASON =
-  'the app stopped twice while reading this file (a decoder crash); it is skipped until the file changes';
+export const QUARANTINE_REASON = 'the app stopped twice while reading this file (a decoder crash); it is skipped until the file changes';
 
 /**
  * Photos being decoded right now, kept in a small side file. If the process dies

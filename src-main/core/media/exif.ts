@@ -82,7 +82,20 @@ export function parseExifDate(value: unknown, offset?: unknown): number | null {
 }
 
 /** Corporate words makers append that say nothing about the camera. */
-const MAKER_SUFFIXES: ReadonlySet<string> = new Set(['corporation', 'corp', 'co', 'company', 'ltd', 'limited', 'inc', 'imaging', 'electronics', 'optical', 'gmbh', 'ag']);
+const MAKER_SUFFIXES: ReadonlySet<string> = new Set([
+  'corporation',
+  'corp',
+  'co',
+  'company',
+  'ltd',
+  'limited',
+  'inc',
+  'imaging',
+  'electronics',
+  'optical',
+  'gmbh',
+  'ag',
+]);
 
 function cleanText(value: unknown): string {
   return typeof value === 'string' ? value.replace(/\0/g, '').replace(/\s+/g, ' ').trim() : '';

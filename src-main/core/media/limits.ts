@@ -28,4 +28,3 @@ export function checkPixelLimit(file: string, width: number, height: number, lim
     throw new MediaError('too-large', file, `image is ${megapixels(pixels)} megapixels, over the ${megapixels(limits.maxPixels)} megapixel limit`);
   }
 }
-

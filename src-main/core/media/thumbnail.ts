@@ -44,7 +44,8 @@ async function writeAtomically(target: string, bytes: Buffer): Promise<void> {
  */
 export async function makeThumbnail(file: string, cacheDir: string, key: string, size: number): Promise<string> {
   if (!KEY_PATTERN.test(key)) throw new InputError(key, 'a thumbnail key is 1 to 128 letters, digits, "-" or "_"');
-  if (!Number.isInteger(size) || size < MIN_SIZE || size > MAX_SIZE) throw new InputError(String(size), `a thumbnail size is a whole number from ${MIN_SIZE} to ${MAX_SIZE}`);
+  if (!Number.isInteger(size) || size < MIN_SIZE || size > MAX_SIZE)
+    throw new InputError(String(size), `a thumbnail size is a whole number from ${MIN_SIZE} to ${MAX_SIZE}`);
   // Sharded so that no cache folder holds more than a few thousand files in a large library.
   const dir = path.join(path.resolve(cacheDir), String(size), key.slice(0, 2));
   const target = path.join(dir, `${key}.jpg`);
@@ -53,10 +54,7 @@ export async function makeThumbnail(file: string, cacheDir: string, key: string,
   const opened = await openImage(file);
   let jpeg: Buffer;
   try {
-    jpeg = await opened.image
-      .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true })
-      .jpeg({ quality: QUALITY })
-      .toBuffer();
+    jpeg = await opened.image.resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).jpeg({ quality: QUALITY }).toBuffer();
   } catch (err) {
     throw asMediaError(file, err);
   }

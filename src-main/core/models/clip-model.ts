@@ -77,7 +77,11 @@ export class OnnxClipModel implements ClipModel {
     }
     const out = result[io.output];
     if (out.type !== 'float32' || out.dims.length !== 2 || out.dims[0] !== count || out.dims[1] !== this.dim) {
-      throw new ModelError('model-invalid', this.dir, `${file}: output ${io.output} is ${out.type} [${out.dims.join(', ')}], expected float32 [${count}, ${this.dim}]`);
+      throw new ModelError(
+        'model-invalid',
+        this.dir,
+        `${file}: output ${io.output} is ${out.type} [${out.dims.join(', ')}], expected float32 [${count}, ${this.dim}]`,
+      );
     }
     return normalisedRows(out.data as Float32Array, count, this.dim);
   }
@@ -143,16 +147,32 @@ export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promi
       );
     }
     const dim = vision.dim ?? text.dim ?? config.projectionDim;
-    if (dim === undefined) throw new ModelError('model-invalid', files.dir, `${files.dir}: neither the ONNX outputs nor ${files.config} state the embedding dimension`);
-    for (const [what, d] of [['image', vision.dim], ['text', text.dim]] as const) {
-      if (d !== undefined && d !== dim) throw new ModelError('model-invalid', files.dir, `${files.dir}: ${what} embeddings have ${d} dimensions, expected ${dim}`);
+    if (dim === undefined)
+      throw new ModelError('model-invalid', files.dir, `${files.dir}: neither the ONNX outputs nor ${files.config} state the embedding dimension`);
+    for (const [what, d] of [
+      ['image', vision.dim],
+      ['text', text.dim],
+    ] as const) {
+      if (d !== undefined && d !== dim)
+        throw new ModelError('model-invalid', files.dir, `${files.dir}: ${what} embeddings have ${d} dimensions, expected ${dim}`);
     }
     const contextLength = text.sequence ?? config.contextLength ?? DEFAULT_CONTEXT_LENGTH;
     const tokenizer = await TextTokenizer.load(files, contextLength);
     // The weights alone name the model: moving or renaming its folder must not orphan the library's embeddings.
     const id = `${dim}d-${await weightsFingerprint([files.vision, files.text], files.dir)}`;
     const padTo = text.sequence ?? (config.padToContext ? contextLength : undefined);
-    return new OnnxClipModel(id, files.dir, dim, spec, contextLength, files, { session: visionSession, io: vision }, { session: textSession, io: text }, tokenizer, padTo);
+    return new OnnxClipModel(
+      id,
+      files.dir,
+      dim,
+      spec,
+      contextLength,
+      files,
+      { session: visionSession, io: vision },
+      { session: textSession, io: text },
+      tokenizer,
+      padTo,
+    );
   } catch (err) {
     await Promise.all([visionSession.release(), textSession.release()]);
     throw err;

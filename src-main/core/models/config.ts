@@ -24,7 +24,9 @@ const OPENAI_CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.275
 const PIL_RESAMPLE: Record<number, PreprocessSpec['resample']> = { 0: 'nearest', 2: 'bilinear', 3: 'bicubic' };
 
 const positive = z.number().int().positive();
-const triple = z.union([z.number(), z.array(z.number()).length(3)]).transform((v): [number, number, number] => (typeof v === 'number' ? [v, v, v] : [v[0], v[1], v[2]]));
+const triple = z
+  .union([z.number(), z.array(z.number()).length(3)])
+  .transform((v): [number, number, number] => (typeof v === 'number' ? [v, v, v] : [v[0], v[1], v[2]]));
 const hwSize = z.object({ height: positive, width: positive });
 
 const hfPreprocessor = z.object({
@@ -96,7 +98,10 @@ export function preprocessFromHf(json: unknown, file: string): PreprocessSpec {
   const resample = PIL_RESAMPLE[cfg.resample ?? 3];
   if (!resample) throw invalid(file, `resample ${cfg.resample} is not supported (use 0 nearest, 2 bilinear or 3 bicubic)`);
   const rescale = cfg.do_rescale === false ? 1 : (cfg.rescale_factor ?? 1 / 255);
-  const norm = cfg.do_normalize === false ? { mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number] } : normalisation(cfg.image_mean, cfg.image_std, file);
+  const norm =
+    cfg.do_normalize === false
+      ? { mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number] }
+      : normalisation(cfg.image_mean, cfg.image_std, file);
   const common = { resample, rescale, ...norm };
   const size = cfg.size ?? 224;
   const crop = cfg.do_center_crop ?? cfg.crop_size !== undefined;

@@ -72,11 +72,20 @@ export function visionIo(session: ort.InferenceSession, file: string, dir: strin
   const output = pick(session.outputNames, ['image_embeds', 'embedding', 'embeddings'], 'image embedding output', file, dir);
   const inMeta = tensorMeta(session, input, 'input', file, dir);
   if (inMeta.type !== 'float32' || (inMeta.shape.length !== 0 && inMeta.shape.length !== 4)) {
-    throw new ModelError('model-invalid', dir, `${file}: input ${input} is ${inMeta.type} [${inMeta.shape.join(', ')}], expected float32 [batch, 3, height, width]`);
+    throw new ModelError(
+      'model-invalid',
+      dir,
+      `${file}: input ${input} is ${inMeta.type} [${inMeta.shape.join(', ')}], expected float32 [batch, 3, height, width]`,
+    );
   }
   const h = fixed(inMeta.shape[2]);
   const w = fixed(inMeta.shape[3]);
-  return { input, output, size: h !== undefined && w !== undefined ? [h, w] : undefined, dim: embeddingDim(tensorMeta(session, output, 'output', file, dir), file, dir) };
+  return {
+    input,
+    output,
+    size: h !== undefined && w !== undefined ? [h, w] : undefined,
+    dim: embeddingDim(tensorMeta(session, output, 'output', file, dir), file, dir),
+  };
 }
 
 export function textIo(session: ort.InferenceSession, file: string, dir: string): TextIo {

@@ -2,15 +2,7 @@ import path from 'node:path';
 import type { Filters } from '../api/contract.ts';
 import { InputError } from '../errors.ts';
 
-const EXTENSION_FAMILIES: ReadonlyArray<readonly string[]> = [
-  ['jpg', 'jpeg', 'jpe'],
-  ['tif', 'tiff'],
-  ['heic', 'heif'],
-  ['png'],
-  ['webp'],
-  ['gif'],
-  ['avif'],
-];
+const EXTENSION_FAMILIES: ReadonlyArray<readonly string[]> = [['jpg', 'jpeg', 'jpe'], ['tif', 'tiff'], ['heic', 'heif'], ['png'], ['webp'], ['gif'], ['avif']];
 
 export interface SqlFilter {
   where: string;
@@ -30,7 +22,8 @@ function extensionsFor(type: string): readonly string[] {
 export function localDay(date: string): number {
   const [y, m, d] = date.split('-').map(Number);
   const day = new Date(y, m - 1, d);
-  if (Number.isNaN(day.getTime()) || day.getFullYear() !== y || day.getMonth() !== m - 1 || day.getDate() !== d) throw new InputError(date, `"${date}" is not a valid date; use YYYY-MM-DD.`);
+  if (Number.isNaN(day.getTime()) || day.getFullYear() !== y || day.getMonth() !== m - 1 || day.getDate() !== d)
+    throw new InputError(date, `"${date}" is not a valid date; use YYYY-MM-DD.`);
   return day.getTime();
 }
 

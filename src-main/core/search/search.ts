@@ -32,7 +32,12 @@ export async function searchLibrary(ctx: SearchContext, query: SearchQuery): Pro
   const isResult = (id: number, score: number) => !exampleIds.has(id) && (query.minScore === undefined || score >= query.minScore);
 
   const scored: Array<{ id: number; score: number }> = [];
-  const matching = filter ? (store.db.prepare(`SELECT count(*) FROM photos p WHERE ${filter.where}`).pluck().get(...filter.params) as number) : Infinity;
+  const matching = filter
+    ? (store.db
+        .prepare(`SELECT count(*) FROM photos p WHERE ${filter.where}`)
+        .pluck()
+        .get(...filter.params) as number)
+    : Infinity;
   if (filter && matching <= EXACT_SCAN_LIMIT) {
     // One pass over the filtered photos' vectors, straight from the store.
     for (const { id, vector: v } of store.embeddings.matching(model.id, filter.where, filter.params)) {
@@ -40,7 +45,14 @@ export async function searchLibrary(ctx: SearchContext, query: SearchQuery): Pro
       if (isResult(id, score)) scored.push({ id, score });
     }
   } else {
-    const allowed = filter ? new Set(store.db.prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`).pluck().all(...filter.params) as number[]) : null;
+    const allowed = filter
+      ? new Set(
+          store.db
+            .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)
+            .pluck()
+            .all(...filter.params) as number[],
+        )
+      : null;
     const accept = allowed ? (id: number) => allowed.has(id) && !exampleIds.has(id) : exampleIds.size ? (id: number) => !exampleIds.has(id) : undefined;
     const candidates = index.hnsw.search(vector, graphCandidates(query.k), accept).map((c) => c.id);
     for (const [id, v] of store.embeddings.vectors(model.id, candidates)) {

@@ -51,7 +51,12 @@ function checkVersion(db: Database, file: string): number {
   try {
     version = db.pragma('user_version', { simple: true }) as number;
   } catch (err) {
-    throw new LibraryError('library-invalid', file, `${file} is not a photo-search library (${errorMessage(err)}). Move it away or choose another --library folder.`, { cause: err });
+    throw new LibraryError(
+      'library-invalid',
+      file,
+      `${file} is not a photo-search library (${errorMessage(err)}). Move it away or choose another --library folder.`,
+      { cause: err },
+    );
   }
   if (version > SCHEMA_VERSION) {
     throw new LibraryError(

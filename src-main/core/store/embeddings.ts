@@ -47,7 +47,9 @@ export class EmbeddingTable {
 
   /** New content makes every other model's vector for the photo wrong; they are re-made when that model is next used. */
   dropOtherModels(photoId: number, keepModelId: string): void {
-    const others = this.db.prepare('SELECT model_id AS modelId FROM embeddings WHERE photo_id = ? AND model_id <> ?').all(photoId, keepModelId) as Array<{ modelId: string }>;
+    const others = this.db.prepare('SELECT model_id AS modelId FROM embeddings WHERE photo_id = ? AND model_id <> ?').all(photoId, keepModelId) as Array<{
+      modelId: string;
+    }>;
     this.db.prepare('DELETE FROM embeddings WHERE photo_id = ? AND model_id <> ?').run(photoId, keepModelId);
     this.bump(others.map((o) => o.modelId));
   }

@@ -59,9 +59,8 @@ export class PhotoTable {
   }
 
   byPath(filePath: string): StoredFile | undefined {
-    return this.db
-      .prepare('SELECT id, folder_id AS folderId, path, size, mtime_ms AS mtimeMs, hash FROM photos WHERE path = ?')
-      .get(filePath) as StoredFile | undefined;
+    return this.db.prepare('SELECT id, folder_id AS folderId, path, size, mtime_ms AS mtimeMs, hash FROM photos WHERE path = ?').get(filePath) as
+      StoredFile | undefined;
   }
 
   record(id: number): PhotoRecord | undefined {

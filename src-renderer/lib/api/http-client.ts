@@ -16,8 +16,7 @@ export interface HttpClientOptions {
   openEvents: (url: string) => EventStream;
 }
 
-const UNREACHABLE =
-  'The photo-search server is not answering. Check that `photo-search serve` is still running, then reload this page.';
+const UNREACHABLE = 'The photo-search server is not answering. Check that `photo-search serve` is still running, then reload this page.';
 
 /**
  * The contract over HTTP (browser mode): POST /api/<operation> with the input as
@@ -46,10 +45,18 @@ export function createHttpClient(opts: HttpClientOptions): PhotoSearchClient {
     if (res.ok) return body as OperationOutputs[N];
     const error = errorBodyOf(body);
     if (error) throw new ApiError(error.code, error.message, error.subject);
-    throw new ApiError(res.status === 403 ? 'forbidden' : 'internal', res.status === 403 ? 'This page has lost its access to the server. Open the address `photo-search serve` printed again.' : `The server answered ${res.status}.`);
+    throw new ApiError(
+      res.status === 403 ? 'forbidden' : 'internal',
+      res.status === 403
+        ? 'This page has lost its access to the server. Open the address `photo-search serve` printed again.'
+        : `The server answered ${res.status}.`,
+    );
   }
 
-  const operations = Object.fromEntries(OPERATION_NAMES.map((name) => [name, (input: never) => call(name, input)])) as unknown as Pick<PhotoSearchClient, OperationName>;
+  const operations = Object.fromEntries(OPERATION_NAMES.map((name) => [name, (input: never) => call(name, input)])) as unknown as Pick<
+    PhotoSearchClient,
+    OperationName
+  >;
 
   return {
     ...operations,

@@ -102,7 +102,20 @@ export class LibraryState {
   startIndexing(): void {
     if (this.indexing) return;
     this.actionError = null;
-    this.progress = { phase: 'scanning', found: 0, toEmbed: 0, embedded: 0, reused: 0, removed: 0, failed: 0, unchanged: 0, offline: [], photosPerSecond: 0, etaSeconds: null, paused: false };
+    this.progress = {
+      phase: 'scanning',
+      found: 0,
+      toEmbed: 0,
+      embedded: 0,
+      reused: 0,
+      removed: 0,
+      failed: 0,
+      unchanged: 0,
+      offline: [],
+      photosPerSecond: 0,
+      etaSeconds: null,
+      paused: false,
+    };
     this.api.index({}).then(
       (final) => this.finish(final),
       async (err: unknown) => {

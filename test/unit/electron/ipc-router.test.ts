@@ -57,9 +57,7 @@ describe('IPC router: valid calls', () => {
     const { invoke, api } = setup();
     const reply = await invoke('photo-search:search', { terms: [{ kind: 'text', text: 'dog on a beach' }] });
     expect(reply).toEqual({ ok: true, value: { hits: [], model: 'tiny', tookMs: 1 } });
-    expect(api.calls).toEqual([
-      { name: 'search', input: { terms: [{ kind: 'text', text: 'dog on a beach', weight: 1 }], filters: {}, k: 50 } },
-    ]);
+    expect(api.calls).toEqual([{ name: 'search', input: { terms: [{ kind: 'text', text: 'dog on a beach', weight: 1 }], filters: {}, k: 50 } }]);
   });
 
   it('treats a missing payload of an operation without fields as {}', async () => {

@@ -71,7 +71,7 @@ describe('contentSecurityPolicy', () => {
   it('allows only the app itself and photo: images, with no eval', () => {
     const csp = contentSecurityPolicy(null);
     expect(csp).toContain("script-src 'self';");
-    expect(csp).toContain('img-src \'self\' photo: data: blob:');
+    expect(csp).toContain("img-src 'self' photo: data: blob:");
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toMatch(/unsafe-eval|https?:/);
@@ -100,7 +100,11 @@ describe('hardenWebContents', () => {
 
   it('denies new windows and blocks navigation, redirects and webviews', () => {
     const { contents, fire, open } = fakeContents();
-    hardenWebContents(contents, () => false, () => {});
+    hardenWebContents(
+      contents,
+      () => false,
+      () => {},
+    );
     expect(open('https://example.com')).toEqual({ action: 'deny' });
     expect(fire('will-navigate', { url: 'https://example.com' })).toBe(true);
     expect(fire('will-navigate', { url: 'app://photo-search/index.html' })).toBe(true);
@@ -111,7 +115,11 @@ describe('hardenWebContents', () => {
 
   it('lets the dev server reload its own page', () => {
     const { contents, fire } = fakeContents();
-    hardenWebContents(contents, (url) => url.startsWith('http://localhost:5173/'), () => {});
+    hardenWebContents(
+      contents,
+      (url) => url.startsWith('http://localhost:5173/'),
+      () => {},
+    );
     expect(fire('will-navigate', { url: 'http://localhost:5173/' })).toBe(false);
     expect(fire('will-frame-navigate', { url: 'http://localhost:5173/', isMainFrame: false })).toBe(true);
   });

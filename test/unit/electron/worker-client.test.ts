@@ -261,14 +261,27 @@ describe('WorkerClient: quarantine', () => {
     const { client, current } = setup();
     client.start();
     current().send({ type: 'ready' });
-    await crashWhile(client, current, [[9, 256], [10, 256]]);
-    await crashWhile(client, current, [[9, 256], [11, 256]]);
+    await crashWhile(client, current, [
+      [9, 256],
+      [10, 256],
+    ]);
+    await crashWhile(client, current, [
+      [9, 256],
+      [11, 256],
+    ]);
     const err = (await rejection(client.call('thumbnailFile', { id: 9, size: 256 }))) as ShellError;
     expect(err.code).toBe('engine-quarantined');
     expect(current().calls()).toEqual([]);
     void client.call('thumbnailFile', { id: 10, size: 256 });
     void client.call('thumbnailFile', { id: 9, size: 128 });
-    expect(current().calls().map((c) => c.input)).toEqual([{ id: 10, size: 256 }, { id: 9, size: 128 }]);
+    expect(
+      current()
+        .calls()
+        .map((c) => c.input),
+    ).toEqual([
+      { id: 10, size: 256 },
+      { id: 9, size: 128 },
+    ]);
   });
 
   it('never quarantines other operations', async () => {

@@ -68,9 +68,17 @@ describe('a broken manifest', () => {
     { name: 'missing embeddingDim', field: /field embeddingDim/, edit: (m) => ({ ...m, embeddingDim: undefined }) },
     { name: 'unknown layout', field: /field layout/, edit: (m) => ({ ...m, layout: 'safetensors' }) },
     { name: 'negative image size', field: /field imageSize/, edit: (m) => ({ ...m, imageSize: -224 }) },
-    { name: 'path escaping the repository', field: /field source\.files\.\d/, edit: (m) => ({ ...m, source: { ...(m.source as object), files: ['../../etc/passwd'] } }) },
+    {
+      name: 'path escaping the repository',
+      field: /field source\.files\.\d/,
+      edit: (m) => ({ ...m, source: { ...(m.source as object), files: ['../../etc/passwd'] } }),
+    },
     { name: 'unexpected field', field: /\(top level\)|colour/, edit: (m) => ({ ...m, colour: 'blue' }) },
-    { name: 'quantized swap of an unlisted file', field: /field quantized\.files/, edit: (m) => ({ ...m, quantized: { files: { 'onnx/other.onnx': 'onnx/other_q.onnx' }, downloadSizeMB: 1 } }) },
+    {
+      name: 'quantized swap of an unlisted file',
+      field: /field quantized\.files/,
+      edit: (m) => ({ ...m, quantized: { files: { 'onnx/other.onnx': 'onnx/other_q.onnx' }, downloadSizeMB: 1 } }),
+    },
     { name: 'id that differs from the file name', field: /field id/, edit: (m) => ({ ...m, id: 'something-else' }) },
   ];
   for (const c of cases) {

@@ -72,10 +72,25 @@ describe('proxyFor', () => {
     { name: 'scheme-less value means http', target: 'https://h/x', env: { HTTPS_PROXY: 'p.corp:3128' }, expected: 'http://p.corp:3128/' },
     { name: 'empty value is unset', target: 'https://h/x', env: { HTTPS_PROXY: '  ' }, expected: null },
     { name: 'NO_PROXY * bypasses all', target: 'https://huggingface.co/x', env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: '*' }, expected: null },
-    { name: 'NO_PROXY domain covers subdomains', target: 'https://cdn-lfs.huggingface.co/x', env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'huggingface.co' }, expected: null },
+    {
+      name: 'NO_PROXY domain covers subdomains',
+      target: 'https://cdn-lfs.huggingface.co/x',
+      env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'huggingface.co' },
+      expected: null,
+    },
     { name: 'NO_PROXY leading dot', target: 'https://cdn.huggingface.co/x', env: { HTTPS_PROXY: 'http://p:1', no_proxy: '.huggingface.co' }, expected: null },
-    { name: 'NO_PROXY is not a substring match', target: 'https://nothuggingface.co/x', env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'huggingface.co' }, expected: 'http://p:1/' },
-    { name: 'NO_PROXY port must match', target: 'https://h.example/x', env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'h.example:8443' }, expected: 'http://p:1/' },
+    {
+      name: 'NO_PROXY is not a substring match',
+      target: 'https://nothuggingface.co/x',
+      env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'huggingface.co' },
+      expected: 'http://p:1/',
+    },
+    {
+      name: 'NO_PROXY port must match',
+      target: 'https://h.example/x',
+      env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'h.example:8443' },
+      expected: 'http://p:1/',
+    },
     { name: 'NO_PROXY port matches default', target: 'https://h.example/x', env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'h.example:443' }, expected: null },
     { name: 'NO_PROXY IPv6 literal', target: 'http://[::1]:9/x', env: { HTTP_PROXY: 'http://p:1', NO_PROXY: '[::1]' }, expected: null },
   ];

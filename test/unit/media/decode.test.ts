@@ -43,8 +43,17 @@ describe('openImage over the corpus', () => {
       const opened = await openImage(corpus.abs(entry));
       const margin = entry.transparentMargin ?? 0;
       const scene = entry.scene!;
-      const raw = await decodeToRaw(opened, (image) => (margin ? image.extract({ left: margin, top: margin, width: scene.width, height: scene.height }) : image));
-      const summary = { file: entry.relPath, format: opened.meta.format, width: opened.meta.width, height: opened.meta.height, channels: raw.info.channels, bytesPerSample: bytesPerSample(raw) };
+      const raw = await decodeToRaw(opened, (image) =>
+        margin ? image.extract({ left: margin, top: margin, width: scene.width, height: scene.height }) : image,
+      );
+      const summary = {
+        file: entry.relPath,
+        format: opened.meta.format,
+        width: opened.meta.width,
+        height: opened.meta.height,
+        channels: raw.info.channels,
+        bytesPerSample: bytesPerSample(raw),
+      };
       expect(summary).toEqual({ file: entry.relPath, format: entry.format, width: entry.width, height: entry.height, channels: 3, bytesPerSample: 1 });
       expect(sceneDifference(pixelsOf(raw), scene), entry.relPath).toBeLessThan(FAITHFUL);
     }
@@ -87,7 +96,11 @@ describe('openImage over the corpus', () => {
     expect(rotated.meta.longitude).toBeCloseTo(2.2945, 3);
     for (const entry of corpus.entries.filter((e) => e.kind === 'photo')) {
       const { meta } = await openImage(corpus.abs(entry));
-      expect({ file: entry.relPath, takenAt: meta.takenAt, camera: meta.camera }).toEqual({ file: entry.relPath, takenAt: entry.takenAt ?? null, camera: entry.camera ?? null });
+      expect({ file: entry.relPath, takenAt: meta.takenAt, camera: meta.camera }).toEqual({
+        file: entry.relPath,
+        takenAt: entry.takenAt ?? null,
+        camera: entry.camera ?? null,
+      });
     }
   });
 
@@ -155,14 +168,18 @@ describe('openImage on hostile or odd input', () => {
   it.runIf(canTestPermissions)('says permission denied for a photo it may not read', async () => {
     await openToOthers(dir);
     const file = path.join(dir, 'private.jpg');
-    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } }).jpeg().toFile(file);
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } })
+      .jpeg()
+      .toFile(file);
     await fs.chmod(file, 0o000);
     expect(await runUnprivileged('open', file)).toEqual({ code: 'file-unreadable', reason: 'permission denied' });
   });
 
   it('flags a large bomb-like PNG as too large with the default cap scaled down', async () => {
     const file = path.join(dir, 'wide.png');
-    await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#0f0' } }).png().toFile(file);
+    await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#0f0' } })
+      .png()
+      .toFile(file);
     const error = await reasonFor(file, 5_000_000);
     expect([error.code, error.reason]).toEqual(['too-large', 'image is 6 megapixels, over the 5 megapixel limit']);
   });
@@ -185,7 +202,12 @@ describe('asMediaError', () => {
     ['a disk error', fsError('EIO'), 'file-unreadable', 'input/output error'],
     ['sharp pixel limit', new Error('Input image exceeds pixel limit'), 'too-large', 'over the decode pixel limit'],
     ['unknown format', new Error('Input buffer contains unsupported image format'), 'unsupported-format', 'not an image'],
-    ['repeated libvips lines', new Error('VipsJpeg: premature end of JPEG image\nVipsJpeg: premature end of JPEG image'), 'decode-failed', 'corrupt or truncated image: VipsJpeg: premature end of JPEG image'],
+    [
+      'repeated libvips lines',
+      new Error('VipsJpeg: premature end of JPEG image\nVipsJpeg: premature end of JPEG image'),
+      'decode-failed',
+      'corrupt or truncated image: VipsJpeg: premature end of JPEG image',
+    ],
   ])('maps %s', (_label, err, code, reason) => {
     const mapped = asMediaError(file, err);
     expect(mapped.code).toBe(code);

@@ -27,7 +27,10 @@ describe('contentHash', () => {
   afterAll(() => removeDir(dir));
 
   it('gives the same hash for the same content at a new path (a moved or renamed photo)', async () => {
-    for (const [name, bytes] of [['large', large], ['small', small]] as const) {
+    for (const [name, bytes] of [
+      ['large', large],
+      ['small', small],
+    ] as const) {
       await fs.writeFile(path.join(dir, `${name}.jpg`), bytes);
       await fs.mkdir(path.join(dir, 'moved'), { recursive: true });
       await fs.writeFile(path.join(dir, 'moved', `renamed ${name}.jpg`), bytes);

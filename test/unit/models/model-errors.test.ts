@@ -35,7 +35,8 @@ async function loadError(dir: string, variant?: 'quantized'): Promise<ModelError
   throw new Error(`${dir} loaded, but should have failed`);
 }
 
-const howToGetOne = /No model found at .*npm run model:tiny -- .*onnx\/vision_model\.onnx, onnx\/text_model\.onnx, tokenizer\.json, preprocessor_config\.json, config\.json/;
+const howToGetOne =
+  /No model found at .*npm run model:tiny -- .*onnx\/vision_model\.onnx, onnx\/text_model\.onnx, tokenizer\.json, preprocessor_config\.json, config\.json/;
 
 describe('loadModel on a directory that holds no model', () => {
   it.each([
@@ -62,9 +63,17 @@ describe('loadModel on a directory that holds no model', () => {
 
 describe('loadModel on a broken model directory', () => {
   it.each([
-    ['the text graph is missing', (d: string) => rm(path.join(d, 'onnx', 'text_model.onnx')), /missing onnx\/text_model\.onnx.*Expected the Hugging Face ONNX layout/],
+    [
+      'the text graph is missing',
+      (d: string) => rm(path.join(d, 'onnx', 'text_model.onnx')),
+      /missing onnx\/text_model\.onnx.*Expected the Hugging Face ONNX layout/,
+    ],
     ['tokenizer.json is missing', (d: string) => rm(path.join(d, 'tokenizer.json')), /missing tokenizer\.json/],
-    ['the vision graph is not ONNX', (d: string) => writeFile(path.join(d, 'onnx', 'vision_model.onnx'), 'garbage, not protobuf'), /vision_model\.onnx is not a loadable ONNX model/],
+    [
+      'the vision graph is not ONNX',
+      (d: string) => writeFile(path.join(d, 'onnx', 'vision_model.onnx'), 'garbage, not protobuf'),
+      /vision_model\.onnx is not a loadable ONNX model/,
+    ],
     [
       'the text graph is truncated',
       async (d: string) => {
@@ -74,7 +83,11 @@ describe('loadModel on a broken model directory', () => {
       },
       /text_model\.onnx is not a loadable ONNX model/,
     ],
-    ['preprocessor_config.json is not JSON', (d: string) => writeFile(path.join(d, 'preprocessor_config.json'), '{ "size": '), /preprocessor_config\.json: is not valid JSON/],
+    [
+      'preprocessor_config.json is not JSON',
+      (d: string) => writeFile(path.join(d, 'preprocessor_config.json'), '{ "size": '),
+      /preprocessor_config\.json: is not valid JSON/,
+    ],
     [
       'the preprocessor prepares another image size than the vision graph takes',
       async (d: string) => {

@@ -19,8 +19,7 @@ export function renderRgb(colour: TinyColour, pattern: TinyPattern, width: numbe
     for (let x = 0; x < width; x++) {
       const dx = x + 0.5 - width / 2;
       const dy = y + 0.5 - height / 2;
-      const dark =
-        (pattern === 'circle' && dx * dx + dy * dy <= radius * radius) || (pattern === 'stripes' && (y % period) < period / 2);
+      const dark = (pattern === 'circle' && dx * dx + dy * dy <= radius * radius) || (pattern === 'stripes' && y % period < period / 2);
       rgb.set(dark ? half : full, (y * width + x) * 3);
     }
   }

@@ -8,7 +8,16 @@ import type { PreprocessSpec } from '../../../src-main/core/models/types.ts';
 const CLIP_MEAN: [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
 const CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
 const S = 64;
-const cropSpec: PreprocessSpec = { mode: 'crop', width: S, height: S, resizeShortest: S, resample: 'bicubic', rescale: 1 / 255, mean: CLIP_MEAN, std: CLIP_STD };
+const cropSpec: PreprocessSpec = {
+  mode: 'crop',
+  width: S,
+  height: S,
+  resizeShortest: S,
+  resample: 'bicubic',
+  rescale: 1 / 255,
+  mean: CLIP_MEAN,
+  std: CLIP_STD,
+};
 const squareSpec: PreprocessSpec = { ...cropSpec, mode: 'square' };
 
 type Rgb = readonly [number, number, number];
@@ -39,8 +48,7 @@ function expectPixel(actual: number[], expected: number[]): void {
 
 describe('pixelValues', () => {
   // 300x200 with a 40 px green bar on the left and a blue 100x100 block in the middle.
-  const barAndBlock = () =>
-    image(300, 200, RED, (x, y) => (x < 40 ? GREEN : x >= 100 && x < 200 && y >= 50 && y < 150 ? BLUE : undefined));
+  const barAndBlock = () => image(300, 200, RED, (x, y) => (x < 40 ? GREEN : x >= 100 && x < 200 && y >= 50 && y < 150 ? BLUE : undefined));
 
   it('crop mode: a 300x200 photo becomes a 3xSxS tensor whose centre holds the normalised centre colour', async () => {
     const t = await pixelValues(barAndBlock(), cropSpec, { width: 300, height: 200 });
@@ -69,7 +77,9 @@ describe('pixelValues', () => {
   });
 
   it('turns a greyscale photo into three equal channels', async () => {
-    const grey = await sharp(new Uint8Array(50 * 40).fill(128), { raw: { width: 50, height: 40, channels: 1 } }).png().toBuffer();
+    const grey = await sharp(new Uint8Array(50 * 40).fill(128), { raw: { width: 50, height: 40, channels: 1 } })
+      .png()
+      .toBuffer();
     const t = await pixelValues(sharp(grey), cropSpec, { width: 50, height: 40 });
     expectPixel(pixel(t, cropSpec, 10, 10), normalised([128, 128, 128], cropSpec));
   });
@@ -82,7 +92,16 @@ describe('pixelValues', () => {
 });
 
 describe('pixelValuesFromRgb', () => {
-  const tiny: PreprocessSpec = { mode: 'crop', width: 2, height: 1, resizeShortest: 1, resample: 'bicubic', rescale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.25, 0.5] };
+  const tiny: PreprocessSpec = {
+    mode: 'crop',
+    width: 2,
+    height: 1,
+    resizeShortest: 1,
+    resample: 'bicubic',
+    rescale: 1 / 255,
+    mean: [0.5, 0.5, 0.5],
+    std: [0.5, 0.25, 0.5],
+  };
 
   it('takes the centred crop and writes planar, normalised channels', () => {
     // 4x1 pixels; the centred 2x1 crop is pixels 1 and 2.
@@ -105,7 +124,18 @@ describe('preprocessing config', () => {
     [
       'CLIP (preprocessor_config.json)',
       preprocessFromHf(
-        { do_resize: true, size: { shortest_edge: 224 }, resample: 3, do_center_crop: true, crop_size: { height: 224, width: 224 }, do_rescale: true, rescale_factor: 1 / 255, do_normalize: true, image_mean: CLIP_MEAN, image_std: CLIP_STD },
+        {
+          do_resize: true,
+          size: { shortest_edge: 224 },
+          resample: 3,
+          do_center_crop: true,
+          crop_size: { height: 224, width: 224 },
+          do_rescale: true,
+          rescale_factor: 1 / 255,
+          do_normalize: true,
+          image_mean: CLIP_MEAN,
+          image_std: CLIP_STD,
+        },
         '/m/preprocessor_config.json',
       ),
       { mode: 'crop', width: 224, height: 224, resizeShortest: 224, resample: 'bicubic', mean: CLIP_MEAN, std: CLIP_STD },
@@ -117,17 +147,26 @@ describe('preprocessing config', () => {
     ],
     [
       'SigLIP (square resize, bilinear, 0.5 mean/std)',
-      preprocessFromHf({ do_resize: true, size: { height: 256, width: 256 }, resample: 2, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5], rescale_factor: 1 / 255 }, '/m/preprocessor_config.json'),
+      preprocessFromHf(
+        { do_resize: true, size: { height: 256, width: 256 }, resample: 2, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5], rescale_factor: 1 / 255 },
+        '/m/preprocessor_config.json',
+      ),
       { mode: 'square', width: 256, height: 256, resample: 'bilinear', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
     ],
     [
       'open_clip "shortest" (Immich CLIP)',
-      preprocessFromOpenClip({ size: [224, 224], mean: CLIP_MEAN, std: CLIP_STD, interpolation: 'bicubic', resize_mode: 'shortest' }, '/m/visual/preprocess_cfg.json'),
+      preprocessFromOpenClip(
+        { size: [224, 224], mean: CLIP_MEAN, std: CLIP_STD, interpolation: 'bicubic', resize_mode: 'shortest' },
+        '/m/visual/preprocess_cfg.json',
+      ),
       { mode: 'crop', width: 224, height: 224, resizeShortest: 224, rescale: 1 / 255 },
     ],
     [
       'open_clip "squash" (Immich SigLIP)',
-      preprocessFromOpenClip({ size: 384, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], interpolation: 'bicubic', resize_mode: 'squash' }, '/m/visual/preprocess_cfg.json'),
+      preprocessFromOpenClip(
+        { size: 384, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], interpolation: 'bicubic', resize_mode: 'squash' },
+        '/m/visual/preprocess_cfg.json',
+      ),
       { mode: 'square', width: 384, height: 384 },
     ],
   ])('reads %s', (_name, spec, expected) => {

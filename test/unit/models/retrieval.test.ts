@@ -99,7 +99,9 @@ describe('image embeddings', () => {
       ['red', 'circle'],
       ['blue', 'plain'],
     ];
-    const tensors = await Promise.all(chosen.map(async ([c, p]) => pixelValues(await jpegPhoto(c, p, 300, 200), model.preprocess, { width: 300, height: 200 })));
+    const tensors = await Promise.all(
+      chosen.map(async ([c, p]) => pixelValues(await jpegPhoto(c, p, 300, 200), model.preprocess, { width: 300, height: 200 })),
+    );
     const batch = new Float32Array(tensors.reduce((n, t) => n + t.length, 0));
     tensors.forEach((t, i) => batch.set(t, i * t.length));
     const rows = await model.encodeImages(batch, chosen.length);

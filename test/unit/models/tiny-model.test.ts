@@ -19,9 +19,26 @@ const readJson = async (name: string) => JSON.parse(await readFile(path.join(dir
 
 describe('writeTinyModel', () => {
   it('writes the Hugging Face ONNX export layout', async () => {
-    expect((await readdir(dir)).sort()).toEqual(['config.json', 'onnx', 'preprocessor_config.json', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
-    expect((await readdir(path.join(dir, 'onnx'))).sort()).toEqual(['text_model.onnx', 'text_model_quantized.onnx', 'vision_model.onnx', 'vision_model_quantized.onnx']);
-    expect(await readJson('config.json')).toMatchObject({ model_type: 'clip', projection_dim: 16, text_config: { max_position_embeddings: 32 }, vision_config: { image_size: 64 } });
+    expect((await readdir(dir)).sort()).toEqual([
+      'config.json',
+      'onnx',
+      'preprocessor_config.json',
+      'special_tokens_map.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ]);
+    expect((await readdir(path.join(dir, 'onnx'))).sort()).toEqual([
+      'text_model.onnx',
+      'text_model_quantized.onnx',
+      'vision_model.onnx',
+      'vision_model_quantized.onnx',
+    ]);
+    expect(await readJson('config.json')).toMatchObject({
+      model_type: 'clip',
+      projection_dim: 16,
+      text_config: { max_position_embeddings: 32 },
+      vision_config: { image_size: 64 },
+    });
   });
 
   it('writes a CLIP-style BPE tokenizer: lowercased, one token per keyword, start and end tokens around', async () => {

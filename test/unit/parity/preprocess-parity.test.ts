@@ -173,7 +173,11 @@ function expectWithin(actual: Float32Array, expected: Float32Array, tol: Toleran
 // --- Deliberate mistakes, built from the reference's own steps. ---
 
 /** The reference up to the resized (and cropped) 8-bit image, with a chosen filter and crop origin. */
-function sizedReference(image: RgbImage, ref: ReferenceProcessor, opts: { filter?: PilFilter; size?: [number, number]; origin?: 'centre' | 'corner' } = {}): RgbImage {
+function sizedReference(
+  image: RgbImage,
+  ref: ReferenceProcessor,
+  opts: { filter?: PilFilter; size?: [number, number]; origin?: 'centre' | 'corner' } = {},
+): RgbImage {
   const [w, h] = opts.size ?? resizedSize(ref, image.width, image.height);
   const sized = pilResize(image, w, h, opts.filter ?? ref.filter);
   if (!ref.crop) return sized;
@@ -209,7 +213,8 @@ function bgr(image: RgbImage): RgbImage {
 function roundedLongSide(image: RgbImage, ref: ReferenceProcessor): [number, number] | null {
   if (!('shortestEdge' in ref.resize) || Math.min(image.width, image.height) <= ref.resize.shortestEdge) return null;
   const s = ref.resize.shortestEdge;
-  const size: [number, number] = image.width <= image.height ? [s, Math.round((s * image.height) / image.width)] : [Math.round((s * image.width) / image.height), s];
+  const size: [number, number] =
+    image.width <= image.height ? [s, Math.round((s * image.height) / image.width)] : [Math.round((s * image.width) / image.height), s];
   const [w, h] = resizedSize(ref, image.width, image.height);
   return size[0] === w && size[1] === h ? null : size;
 }
@@ -254,11 +259,14 @@ describe.each(FAMILIES)('$name preprocessing matches transformers', (fam) => {
   });
 
   describe('the tolerances reject deliberate mistakes', () => {
-    it.each(['portrait 333x517', '4:3 landscape 1024x768', '3:2 photo 3000x2000 (strong downscale)', 'tiny 7x5 (upscaled)', 'panorama 2000x40'])('%s', (what) => {
-      const photo = mine().lossless.get(what)!;
-      const expected = referencePixelValues(photo.upright, fam.reference);
-      for (const [mistake, mistaken] of mistakes(photo.upright, fam.reference)) expectRejected(mistake, mistaken, expected, LOSSLESS, fam);
-    });
+    it.each(['portrait 333x517', '4:3 landscape 1024x768', '3:2 photo 3000x2000 (strong downscale)', 'tiny 7x5 (upscaled)', 'panorama 2000x40'])(
+      '%s',
+      (what) => {
+        const photo = mine().lossless.get(what)!;
+        const expected = referencePixelValues(photo.upright, fam.reference);
+        for (const [mistake, mistaken] of mistakes(photo.upright, fam.reference)) expectRejected(mistake, mistaken, expected, LOSSLESS, fam);
+      },
+    );
 
     it('alpha dropped instead of composited (what convert("RGB") does)', () => {
       const { alpha } = mine();

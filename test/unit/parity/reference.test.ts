@@ -24,10 +24,13 @@ interface PillowCase {
 const pillow = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../fixtures/parity/pillow-resize.json'), 'utf8')) as { cases: PillowCase[] };
 
 describe('pilResize', () => {
-  it.each(pillow.cases.map((c) => [`${c.width}x${c.height} -> ${c.outWidth}x${c.outHeight} ${c.filter}`, c] as const))('equals Pillow byte for byte: %s', (_name, c) => {
-    const out = pilResize(rgbImage(c.width, c.height, Uint8Array.from(c.rgb)), c.outWidth, c.outHeight, c.filter);
-    expect([...out.data]).toEqual(c.expected);
-  });
+  it.each(pillow.cases.map((c) => [`${c.width}x${c.height} -> ${c.outWidth}x${c.outHeight} ${c.filter}`, c] as const))(
+    'equals Pillow byte for byte: %s',
+    (_name, c) => {
+      const out = pilResize(rgbImage(c.width, c.height, Uint8Array.from(c.rgb)), c.outWidth, c.outHeight, c.filter);
+      expect([...out.data]).toEqual(c.expected);
+    },
+  );
 });
 
 describe("transformers' sizes", () => {

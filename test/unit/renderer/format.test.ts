@@ -49,7 +49,19 @@ describe('formatting', () => {
 });
 
 describe('progressView', () => {
-  const base = { found: 10, toEmbed: 10, embedded: 0, reused: 0, removed: 0, failed: 0, unchanged: 0, offline: [], photosPerSecond: 0, etaSeconds: null, paused: false };
+  const base = {
+    found: 10,
+    toEmbed: 10,
+    embedded: 0,
+    reused: 0,
+    removed: 0,
+    failed: 0,
+    unchanged: 0,
+    offline: [],
+    photosPerSecond: 0,
+    etaSeconds: null,
+    paused: false,
+  };
 
   it('counts failures as done, so a run with bad files still reaches 100%', () => {
     expect(progressView({ ...base, phase: 'embedding', embedded: 6, failed: 4 })).toMatchObject({ done: 10, total: 10, ratio: 1, running: true });

@@ -31,7 +31,9 @@ describe('the IPC client', () => {
   });
 
   it('rejects with the error body the preload rejects with, as an ApiError', async () => {
-    const client = createIpcClient(bridge({ search: vi.fn(async () => Promise.reject({ code: 'invalid-input', message: 'Invalid input for search: k too big' })) }));
+    const client = createIpcClient(
+      bridge({ search: vi.fn(async () => Promise.reject({ code: 'invalid-input', message: 'Invalid input for search: k too big' })) }),
+    );
     const error = await client.search({ terms: [{ kind: 'text', text: 'a' }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: 'invalid-input', message: 'Invalid input for search: k too big' });

@@ -19,7 +19,11 @@ export const STATUS: LibraryStatus = {
  * An engine that knows one photo (id 1) and answers `status` and `search`; every
  * other operation fails loudly if a test reaches it by mistake.
  */
-export function fakeEngine(photo: { id: number; file: string; thumbnail: string }): ServedEngine & { calls: Array<{ name: OperationName; input: unknown }>; events: EngineEventBus } {
+export function fakeEngine(photo: {
+  id: number;
+  file: string;
+  thumbnail: string;
+}): ServedEngine & { calls: Array<{ name: OperationName; input: unknown }>; events: EngineEventBus } {
   const calls: Array<{ name: OperationName; input: unknown }> = [];
   const known = (id: number) => id === photo.id;
   const api = Object.fromEntries(

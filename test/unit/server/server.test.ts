@@ -98,11 +98,14 @@ describe('the access token', () => {
     expect(cookie).toMatch(/SameSite=Strict/);
   });
 
-  it.each(['//evil.example/', '/%2F%2Fevil.example', '/assets/app.js'])('redirects a token link on %s to the page itself, never elsewhere', async (requestPath) => {
-    const res = await rawRequest(server.port, { path: `${requestPath}?token=${server.token}` });
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/');
-  });
+  it.each(['//evil.example/', '/%2F%2Fevil.example', '/assets/app.js'])(
+    'redirects a token link on %s to the page itself, never elsewhere',
+    async (requestPath) => {
+      const res = await rawRequest(server.port, { path: `${requestPath}?token=${server.token}` });
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/');
+    },
+  );
 
   it('serves the page, API and images to the cookie', async () => {
     const cookie = `${cookieName(server.port)}=${server.token}`;
@@ -194,7 +197,14 @@ describe('POST /api/<operation>', () => {
     ['k over the limit', 'search', JSON.stringify({ terms: [{ kind: 'text', text: 'a' }], k: 1e9 }), {}, 400, /Invalid input/],
     ['a non-integer photo id', 'photo', JSON.stringify({ id: 1.5 }), {}, 400, /Invalid input/],
     ['a date in another format', 'search', JSON.stringify({ terms: [{ kind: 'text', text: 'a' }], filters: { after: '01/02/2020' } }), {}, 400, /YYYY-MM-DD/],
-    ['a SQL-ish file type', 'search', JSON.stringify({ terms: [{ kind: 'text', text: 'a' }], filters: { types: ["jpg') OR 1=1 --"] } }), {}, 400, /file extension/],
+    [
+      'a SQL-ish file type',
+      'search',
+      JSON.stringify({ terms: [{ kind: 'text', text: 'a' }], filters: { types: ["jpg') OR 1=1 --"] } }),
+      {},
+      400,
+      /file extension/,
+    ],
     ['a form post', 'status', 'a=b', { 'content-type': 'application/x-www-form-urlencoded' }, 415, /application\/json/],
     ['text/plain (no CORS preflight)', 'status', '{}', { 'content-type': 'text/plain' }, 415, /application\/json/],
     ['an unknown operation', 'deleteEverything', '{}', {}, 404, /Unknown operation/],

@@ -32,7 +32,9 @@ describe('library schema migrations', () => {
     const db = new BetterSqlite3(path.join(dir, DATABASE_FILE));
     migrate(db, 'test', 1);
     db.prepare("INSERT INTO folders (path, added_at) VALUES ('/p', 1)").run();
-    db.prepare("INSERT INTO photos (folder_id, path, size, mtime_ms, hash, width, height, format, ext) VALUES (1, '/p/a.jpg', 1, 1, 'h', 1, 1, 'jpeg', 'jpg')").run();
+    db.prepare(
+      "INSERT INTO photos (folder_id, path, size, mtime_ms, hash, width, height, format, ext) VALUES (1, '/p/a.jpg', 1, 1, 'h', 1, 1, 'jpeg', 'jpg')",
+    ).run();
     db.prepare("INSERT INTO models (model_id, dim) VALUES ('m', 2)").run();
     db.prepare("INSERT INTO embeddings VALUES (1, 'm', 'v1', x'0000803f00000000')").run();
     migrate(db, 'test', 2);

@@ -62,7 +62,12 @@ describe('HnswIndex search', () => {
     const rand = seededRandom(5);
     for (let id = 1; id <= 3; id++) small.add(id, randomUnitVector(8, rand));
     small.remove(2);
-    expect(small.search(randomUnitVector(8, rand), 50).map((r) => r.id).sort()).toEqual([1, 3]);
+    expect(
+      small
+        .search(randomUnitVector(8, rand), 50)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([1, 3]);
     expect(HnswIndex.empty(8).search(randomUnitVector(8, rand), 10)).toEqual([]);
   });
 });

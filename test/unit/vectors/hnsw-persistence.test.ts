@@ -164,10 +164,13 @@ describe('HnswIndex save and open', () => {
     ['a sidecar that is not JSON', () => fs.writeFileSync(sidecarFile(), '{"format":1,"stamp":')],
     ['a sidecar with fields missing', () => fs.writeFileSync(sidecarFile(), JSON.stringify({ format: INDEX_FORMAT_VERSION, stamp }))],
     ['no sidecar', () => fs.rmSync(sidecarFile())],
-    ['a directory where the index file should be', () => {
-      fs.rmSync(file);
-      fs.mkdirSync(file);
-    }],
+    [
+      'a directory where the index file should be',
+      () => {
+        fs.rmSync(file);
+        fs.mkdirSync(file);
+      },
+    ],
   ];
 
   it.each(corruptions)('rebuilds instead of crashing on %s', (_label, corrupt) => {

@@ -66,9 +66,14 @@ export async function fetchRevision(base: string, repo: string, revision: string
   const parsed = revisionSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ModelError('model-download-failed', url.href, `The hub at ${base} sent an unexpected answer for ${repo}: ${issue.path.join('.')}: ${issue.message}`, {
-      cause: parsed.error,
-    });
+    throw new ModelError(
+      'model-download-failed',
+      url.href,
+      `The hub at ${base} sent an unexpected answer for ${repo}: ${issue.path.join('.')}: ${issue.message}`,
+      {
+        cause: parsed.error,
+      },
+    );
   }
   const files = new Map<string, RemoteFile>();
   for (const sibling of parsed.data.siblings) {

@@ -83,9 +83,18 @@ function checkAgainstRecord(src: string, record: InstallRecord, copied: Installe
   const byPath = new Map(copied.map((file) => [file.path, file]));
   for (const expected of record.files) {
     const got = byPath.get(expected.path);
-    if (!got) throw new ModelError('model-invalid', path.join(src, expected.path), `${src} is incomplete: ${expected.path}, listed in its ${INSTALL_RECORD}, is missing`);
+    if (!got)
+      throw new ModelError(
+        'model-invalid',
+        path.join(src, expected.path),
+        `${src} is incomplete: ${expected.path}, listed in its ${INSTALL_RECORD}, is missing`,
+      );
     if (got.sha256 !== expected.sha256) {
-      throw new ModelError('model-invalid', path.join(src, expected.path), `${path.join(src, expected.path)} does not match the checksum in its ${INSTALL_RECORD}: the copy is damaged`);
+      throw new ModelError(
+        'model-invalid',
+        path.join(src, expected.path),
+        `${path.join(src, expected.path)} does not match the checksum in its ${INSTALL_RECORD}: the copy is damaged`,
+      );
     }
   }
 }

@@ -14,10 +14,7 @@ export function proxyFor(target: URL, env: NodeJS.ProcessEnv = process.env): URL
     }
     return null;
   };
-  const setting =
-    target.protocol === 'https:'
-      ? pick('https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY')
-      : pick('http_proxy', 'HTTP_PROXY');
+  const setting = target.protocol === 'https:' ? pick('https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY') : pick('http_proxy', 'HTTP_PROXY');
   if (!setting) return null;
   if (bypassesProxy(target, pick('no_proxy', 'NO_PROXY')?.value ?? '')) return null;
 
@@ -29,7 +26,10 @@ export function proxyFor(target: URL, env: NodeJS.ProcessEnv = process.env): URL
     throw new InputError(setting.value, `${setting.name}="${setting.value}" is not a valid proxy URL`);
   }
   if (proxy.protocol !== 'http:') {
-    throw new InputError(setting.value, `${setting.name}="${setting.value}": only http:// proxies are supported (https targets are tunnelled through them with CONNECT)`);
+    throw new InputError(
+      setting.value,
+      `${setting.name}="${setting.value}": only http:// proxies are supported (https targets are tunnelled through them with CONNECT)`,
+    );
   }
   return proxy;
 }

@@ -20,7 +20,11 @@ async function withResults(mode: ClientMode = 'browser') {
   return view;
 }
 
-const selected = () => screen.queryAllByTestId('result-tile').filter((t) => t.dataset.selected === 'true').map((t) => Number(t.dataset.id));
+const selected = () =>
+  screen
+    .queryAllByTestId('result-tile')
+    .filter((t) => t.dataset.selected === 'true')
+    .map((t) => Number(t.dataset.id));
 const key = (target: Element | Document | Window, init: KeyboardEventInit) => fireEvent.keyDown(target, init);
 
 afterEach(() => {

@@ -23,7 +23,10 @@ describe('FolderManager', () => {
   });
 
   it('offers the system picker where there is one, and keeps the path field', async () => {
-    await setup('desktop', vi.fn(async () => []));
+    await setup(
+      'desktop',
+      vi.fn(async () => []),
+    );
     expect(screen.getByRole('button', { name: /Choose folder/ })).toBeTruthy();
     expect(screen.getByTestId('folder-path-input')).toBeTruthy();
     expect(screen.getByTestId('add-folder-button').classList.contains('primary')).toBe(false);
@@ -59,7 +62,10 @@ describe('FolderManager', () => {
   });
 
   it('says so when the picker cannot be shown, and points at the path field', async () => {
-    await setup('desktop', vi.fn(async () => Promise.reject({ code: 'forbidden-sender', message: 'Only the app window may ask.' })));
+    await setup(
+      'desktop',
+      vi.fn(async () => Promise.reject({ code: 'forbidden-sender', message: 'Only the app window may ask.' })),
+    );
     await fireEvent.click(screen.getByTestId('choose-folder-button'));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Only the app window may ask.');

@@ -85,7 +85,12 @@ describe('Lightbox', () => {
   });
 
   it('includes the desktop actions in the round when there are some', async () => {
-    const actions: DesktopActions = { reveal: vi.fn(async () => {}), open: vi.fn(async () => {}), copyPath: vi.fn(async () => {}), chooseFolders: vi.fn(async () => []) };
+    const actions: DesktopActions = {
+      reveal: vi.fn(async () => {}),
+      open: vi.fn(async () => {}),
+      copyPath: vi.fn(async () => {}),
+      chooseFolders: vi.fn(async () => []),
+    };
     const { controls, tab } = setup(1, actions);
     const last = controls().at(-1)!;
     expect(last.dataset.testid).toBe('lightbox-open');

@@ -13,7 +13,9 @@ function setup(mode: ClientMode = 'browser', pathForFile?: (file: File) => strin
   const type = (text: string) => fireEvent.input(input, { target: { value: text } });
   const press = (key: string) => fireEvent.keyDown(input, { key });
   const chips = () =>
-    screen.queryAllByTestId('query-chip').map((c) => `${c.dataset.negative === 'true' ? '-' : ''}${c.querySelector('[data-testid="chip-label"]')?.textContent}`);
+    screen
+      .queryAllByTestId('query-chip')
+      .map((c) => `${c.dataset.negative === 'true' ? '-' : ''}${c.querySelector('[data-testid="chip-label"]')?.textContent}`);
   return { query, input, type, press, chips, onnotice, onleave };
 }
 

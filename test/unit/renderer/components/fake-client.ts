@@ -3,7 +3,20 @@ import type { LibraryStatus, SearchHit } from '../../../../src-main/core/api/con
 import type { ClientEvents, DesktopActions, EventName, PhotoSearchClient } from '../../../../src-renderer/lib/api/client.ts';
 
 export function hit(id: number, path: string, score = 0.3): SearchHit {
-  return { id, path, folder: '/photos', width: 640, height: 480, format: 'jpeg', size: 1000, takenAt: null, camera: null, latitude: null, longitude: null, score };
+  return {
+    id,
+    path,
+    folder: '/photos',
+    width: 640,
+    height: 480,
+    format: 'jpeg',
+    size: 1000,
+    takenAt: null,
+    camera: null,
+    latitude: null,
+    longitude: null,
+    score,
+  };
 }
 
 /** A library with a model and photos: the app opens on its main view, not on setup. */
