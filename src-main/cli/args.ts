@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InputError } from '../core/errors.ts';
+import { InputError } from '../core/api/errors.ts';
 
 export const globalOptions = {
   library: { type: 'string' },

@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { Filters, LibraryStatus, QueryTerm, SearchResult } from '../core/api/contract.ts';
 import { dispatch } from '../core/api/dispatch.ts';
 import { PhotoSearchService } from '../core/api/service.ts';
-import { InputError, PhotoSearchError, errorMessage } from '../core/errors.ts';
-import { defaultLibraryDir } from '../core/paths.ts';
+import { InputError, PhotoSearchError, errorMessage } from '../core/api/errors.ts';
+import { defaultLibraryDir } from '../core/api/files.ts';
 import { filterOptions, numberOption, parse } from './args.ts';
 import { ProgressBar, summaryLine } from './progress-bar.ts';
 import { modelsCommand } from './models-command.ts';
@@ -47,10 +47,10 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
       io.out.write(USAGE);
       return 0;
     }
-    const libraryDir = path.resolve((args.values.library as string | undefined) ?? defaultLibraryDir());
+    const libraryDir = path.resolve(args.values.library ?? defaultLibraryDir());
     const run = commands[command];
     if (!run) throw new InputError(command, `Unknown command "${command}". Commands: ${Object.keys(commands).join(', ')}.`);
-    service = PhotoSearchService.open({ libraryDir, modelDir: args.values.model as string | undefined });
+    service = PhotoSearchService.open({ libraryDir, modelDir: args.values.model });
     return await run(service, args, io);
   } catch (err) {
     const json = rest.includes('--json');
@@ -69,17 +69,17 @@ function errorBody(err: unknown) {
 type Command = (service: PhotoSearchService, args: Parsed & { values: Record<string, unknown> }, io: Io) => Promise<number>;
 
 const commands: Record<string, Command> = {
-  index: (service, args, io) => runIndex(service, args.positionals, args.values.json as boolean, io),
+  index: (service, args, io) => runIndex(service, args.positionals, args.values.json, io),
 
   models: (service, args, io) =>
     modelsCommand(
       service,
       {
         positionals: args.positionals,
-        json: args.values.json as boolean,
+        json: args.values.json,
         quantized: args.values.quantized as boolean,
         id: args.values.id as string | undefined,
-        reindex: () => runIndex(service, [], args.values.json as boolean, io),
+        reindex: () => runIndex(service, [], args.values.json, io),
       },
       io,
     ),
@@ -158,18 +158,18 @@ async function runSearch(service: PhotoSearchService, args: Parsed & { values: R
   for (const text of (v.not as string[] | undefined) ?? []) terms.push({ kind: 'text', text, weight: -notWeight });
   for (const file of (v['not-image'] as string[] | undefined) ?? []) terms.push({ kind: 'file', path: path.resolve(file), weight: -notWeight });
   const filters: Filters = {
-    folders: (v.folder as string[] | undefined)?.map((f) => path.resolve(f)),
-    after: v.after as string | undefined,
-    before: v.before as string | undefined,
-    types: (v.type as string[] | undefined)
+    folders: v.folder?.map((f) => path.resolve(f)),
+    after: v.after,
+    before: v.before,
+    types: v.type
       ?.flatMap((t) => t.split(','))
       .map((t) => t.trim())
       .filter(Boolean),
-    camera: v.camera as string | undefined,
-    hasGps: v['has-gps'] as boolean | undefined,
+    camera: v.camera,
+    hasGps: v['has-gps'],
   };
-  const k = numberOption('k', v.k as string | undefined, 1, 100_000) ?? 20;
-  const minScore = numberOption('min-score', v['min-score'] as string | undefined, -1, 1);
+  const k = numberOption('k', v.k, 1, 100_000) ?? 20;
+  const minScore = numberOption('min-score', v['min-score'], -1, 1);
   const result = (await dispatch(service, 'search', { terms, filters, k, minScore })) as SearchResult;
   io.out.write(v.json ? `${JSON.stringify(result)}\n` : formatResults(result));
   return 0;

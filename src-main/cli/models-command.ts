@@ -1,6 +1,6 @@
 import type { ModelListing, ModelsOverview } from '../core/api/contract.ts';
 import type { PhotoSearchService } from '../core/api/service.ts';
-import { InputError } from '../core/errors.ts';
+import { InputError } from '../core/api/errors.ts';
 import { formatBytes, formatEta } from './format.ts';
 
 interface Io {

@@ -6,7 +6,7 @@
  * from the page.
  */
 import { z } from 'zod';
-import { LibraryError } from '../core/errors.ts';
+import { LibraryError } from '../core/api/errors.ts';
 import type { PhotoActionName } from './channels.ts';
 import { ShellError } from './shell-errors.ts';
 

@@ -3,11 +3,10 @@
  * gives the page a real origin (file:// pages share the opaque "null" origin
  * with every other local file), which is what the IPC sender check compares.
  */
-import fs from 'node:fs';
-import { promisify } from 'node:util';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { errorMessage } from '../core/errors.ts';
-import { isWithin } from '../core/paths.ts';
+import { errorMessage } from '../core/api/errors.ts';
+import { isWithin } from '../core/api/files.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'photo-search';
@@ -37,14 +36,12 @@ export function resolveAppAsset(raw: string, root: string): string | null {
 
 // The callback forms, which Electron's asar support patches, so the packaged
 // renderer inside app.asar resolves like any other folder.
-const realpath = promisify(fs.realpath);
-const stat = promisify(fs.stat);
 
 export interface AppAssetSource {
   root: string;
   csp: string;
-  serveFile(file: string): Promise<Response>;
-  log(message: string): void;
+  serveFile: (file: string) => Promise<Response>;
+  log: (message: string) => void;
 }
 
 export function createAppHandler({ root, csp, serveFile, log }: AppAssetSource): (request: Request) => Promise<Response> {

@@ -1,6 +1,6 @@
 /** The app's one window: locked-down web preferences and remembered bounds. */
 import { BrowserWindow, screen } from 'electron';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage } from '../core/api/errors.ts';
 import { MIN_HEIGHT, MIN_WIDTH, readWindowState, stateFromWindow, writeWindowState } from './window-state.ts';
 
 export interface MainWindowOptions {

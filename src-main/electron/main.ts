@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, app, clipboard, dialog, ipcMain, net, protocol, session, shell } from 'electron';
-import { defaultLibraryDir } from '../core/paths.ts';
+import { defaultLibraryDir } from '../core/api/files.ts';
 import { createPhotoActions, oneDialogAtATime } from './actions.ts';
 import { createAppCommands } from './app-commands.ts';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, createAppHandler } from './app-protocol.ts';

@@ -38,7 +38,7 @@ export function payloadProblem(payload: unknown, limits: PayloadLimits = default
       }
       return null;
     }
-    const proto = Object.getPrototypeOf(value);
+    const proto = Object.getPrototypeOf(value) as object | null;
     if (proto !== Object.prototype && proto !== null) return `${where} is a ${value.constructor?.name ?? 'non-plain object'}, not a plain object`;
     for (const key of Reflect.ownKeys(value)) {
       if (typeof key === 'symbol') return `${where} has a symbol key`;

@@ -3,7 +3,7 @@
  * photos without ever holding a file path. The URL names a photo by id; the
  * engine resolves ids it indexed itself, and anything else is refused.
  */
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage } from '../core/api/errors.ts';
 import { DEFAULT_THUMB_SIZE, PHOTO_SCHEME } from './photo-urls.ts';
 import { shellErrorBody } from './shell-errors.ts';
 

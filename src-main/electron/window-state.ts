@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import { writeFileAtomic } from '../core/vectors/atomic-file.ts';
+import { writeFileAtomic } from '../core/api/files.ts';
 
 export interface Rect {
   x: number;

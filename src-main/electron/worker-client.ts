@@ -4,7 +4,7 @@
  * it dies. Knows nothing of Electron: main.ts hands it a spawn function.
  */
 import { operations, type OperationName, type PhotoSearchApi } from '../core/api/contract.ts';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage } from '../core/api/errors.ts';
 import type { BridgeEvents, EngineStatus } from './channels.ts';
 import { EngineCallError, ShellError } from './shell-errors.ts';
 import { parseFromWorker, type EngineConfig, type ToWorker, type WorkerInputs, type WorkerOperation, type WorkerOutputs } from './worker-protocol.ts';

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ApiErrorBody, EngineEvents, PhotoSearchApi } from '../core/api/contract.ts';
 import { dispatch, toErrorBody } from '../core/api/dispatch.ts';
-import { InputError, errorMessage } from '../core/errors.ts';
+import { InputError, errorMessage } from '../core/api/errors.ts';
 import { engineEventNames } from './channels.ts';
 import { internalOperations, parseToWorker, type EngineConfig, type FromWorker, type WorkerOperation } from './worker-protocol.ts';
 

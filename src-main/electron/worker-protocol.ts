@@ -64,10 +64,10 @@ const fromWorkerSchema = z.union([
 
 export function parseToWorker(message: unknown): ToWorker | null {
   const parsed = toWorkerSchema.safeParse(message);
-  return parsed.success ? (parsed.data as ToWorker) : null;
+  return parsed.success ? parsed.data : null;
 }
 
 export function parseFromWorker(message: unknown): FromWorker | null {
   const parsed = fromWorkerSchema.safeParse(message);
-  return parsed.success ? (parsed.data as FromWorker) : null;
+  return parsed.success ? parsed.data : null;
 }

@@ -15,6 +15,7 @@ async function unwrap<T>(channel: string, payload: unknown): Promise<T> {
   const reply = (await ipcRenderer.invoke(channel, payload)) as IpcReply<T>;
   if (reply.ok) return reply.value;
   // A plain object survives the context bridge with its code; an Error would not.
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- see above
   throw reply.error;
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage } from '../core/api/errors.ts';
 import { serveOperation } from './api-route.ts';
 import { contentTypeFor } from './content-types.ts';
 import type { ServedEngine } from './engine.ts';

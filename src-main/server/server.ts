@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InputError } from '../core/errors.ts';
+import { InputError } from '../core/api/errors.ts';
 import type { ServedEngine } from './engine.ts';
 import { createRequestHandler } from './request-handler.ts';
 import { allowedHosts, allowedOrigins, isLoopbackHost, newToken } from './security.ts';

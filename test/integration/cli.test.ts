@@ -103,7 +103,7 @@ describe('photo-search command line', () => {
     [['forget', '/nowhere/at/all'], /is not a library folder/],
     [['index', '/nowhere/at/all'], /Cannot add \/nowhere\/at\/all/],
   ])('bad input %j gets a clear message', async (argv, message) => {
-    const { code, err } = await cli(...(argv as string[]));
+    const { code, err } = await cli(...argv);
     expect(code).not.toBe(0);
     expect(err).toMatch(message);
   });

@@ -42,7 +42,7 @@ export async function readExif(source: Buffer | string): Promise<ExifFacts> {
   const input = Buffer.isBuffer(source) && source.subarray(0, EXIF_PREFIX.length).equals(EXIF_PREFIX) ? source.subarray(EXIF_PREFIX.length) : source;
   let tags: Record<string, unknown> | undefined;
   try {
-    tags = await exifr.parse(input, EXIFR_OPTIONS);
+    tags = (await exifr.parse(input, EXIFR_OPTIONS)) as Record<string, unknown> | undefined;
   } catch {
     return NO_FACTS;
   }

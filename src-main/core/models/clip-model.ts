@@ -122,8 +122,8 @@ export class OnnxClipModel implements ClipModel {
 async function openBoth(files: ModelFiles, threads: number): Promise<[ort.InferenceSession, ort.InferenceSession]> {
   const [vision, text] = await Promise.allSettled([openSession(files.vision, files.dir, threads), openSession(files.text, files.dir, threads)]);
   if (vision.status === 'fulfilled' && text.status === 'fulfilled') return [vision.value, text.value];
-  await Promise.all([vision, text].map((s) => (s.status === 'fulfilled' ? s.value.release() : undefined)));
-  throw vision.status === 'rejected' ? vision.reason : (text as PromiseRejectedResult).reason;
+  await Promise.all([vision, text].flatMap((s) => (s.status === 'fulfilled' ? [s.value.release()] : [])));
+  throw (vision.status === 'rejected' ? vision.reason : (text as PromiseRejectedResult).reason) as Error;
 }
 
 /**

@@ -134,12 +134,10 @@ function hfVariantFiles(variant: ModelVariant): [string, string] {
  */
 export async function detectModelLayout(dir: string, variant?: ModelVariant): Promise<ModelFiles> {
   const root = path.resolve(dir);
-  let isDir = false;
-  try {
-    isDir = (await stat(root)).isDirectory();
-  } catch {
-    isDir = false;
-  }
+  const isDir = await stat(root).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw new ModelError('model-missing', root, missingModelMessage(root));
   const onnx = await onnxFilesIn(root);
   if (onnx.length === 0) throw new ModelError('model-missing', root, missingModelMessage(root));

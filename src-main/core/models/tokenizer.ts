@@ -1,4 +1,4 @@
-import { Tokenizer } from '@huggingface/tokenizers';
+import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { ModelError, errorMessage } from '../errors.ts';
 import { readJsonFile } from './json-file.ts';
 import type { ModelFiles } from './layout.ts';
@@ -15,6 +15,19 @@ export interface TokenBatch {
 }
 
 type TokenSpec = string | { content: string } | null | undefined;
+
+/**
+ * The part of @huggingface/tokenizers' Tokenizer this app uses. The package's type
+ * declarations import their siblings without file extensions, which NodeNext
+ * resolution cannot follow, so its class reaches TypeScript untyped; this names the
+ * shape of the calls (types/core/Tokenizer.d.ts of the package).
+ */
+interface Tokenizer {
+  encode(text: string): { ids: number[] };
+  token_to_id(token: string): number | undefined;
+  get_added_tokens_decoder(): Map<number, { special: boolean }>;
+}
+const TokenizerClass = HfTokenizer as unknown as new (tokenizer: object, config: object) => Tokenizer;
 
 function tokenContent(token: TokenSpec): string | undefined {
   if (typeof token === 'string') return token;
@@ -41,11 +54,11 @@ export class TextTokenizer {
     }
     let tokenizer: Tokenizer;
     try {
-      tokenizer = new Tokenizer(json, config);
+      tokenizer = new TokenizerClass(json, config);
     } catch (err) {
       throw new ModelError('model-invalid', files.dir, `${files.tokenizer}: cannot build the tokenizer (${errorMessage(err)})`, { cause: err });
     }
-    return new TextTokenizer(tokenizer, contextLength, padIdOf(tokenizer, json as Record<string, unknown>, config));
+    return new TextTokenizer(tokenizer, contextLength, padIdOf(tokenizer, json, config));
   }
 
   /** Ids of one text with start/end tokens, at most contextLength long; truncation keeps the end token. */

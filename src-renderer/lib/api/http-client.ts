@@ -1,6 +1,6 @@
 import type { OperationInput, OperationName, OperationOutputs } from '../../../src-main/core/api/contract.ts';
 import { ApiError, errorBodyOf } from './api-error.ts';
-import { OPERATION_NAMES, type EventListener, type EventName, type PhotoSearchClient } from './client.ts';
+import { OPERATION_NAMES, type ClientEvents, type EventListener, type EventName, type PhotoSearchClient } from './client.ts';
 
 /** The part of EventSource the client uses, so tests can hand in a fake. */
 export interface EventStream {
@@ -63,7 +63,7 @@ export function createHttpClient(opts: HttpClientOptions): PhotoSearchClient {
     onEvent<E extends EventName>(name: E, listener: EventListener<E>): () => void {
       stream ??= opts.openEvents(`${base}/api/events`);
       const current = stream;
-      const handler = (event: { data: string }) => listener(JSON.parse(event.data));
+      const handler = (event: { data: string }) => listener(JSON.parse(event.data) as ClientEvents[E]);
       current.addEventListener(name, handler);
       listeners += 1;
       let subscribed = true;

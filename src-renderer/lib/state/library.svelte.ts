@@ -1,5 +1,5 @@
 import type { IndexProgress, LibraryStatus } from '../../../src-main/core/api/contract.ts';
-import { ApiError, toApiError } from '../api/api-error.ts';
+import { type ApiError, toApiError } from '../api/api-error.ts';
 import type { PhotoSearchClient } from '../api/client.ts';
 
 function finished(p: IndexProgress | null): boolean {

@@ -38,7 +38,7 @@ export class QueryState {
 
   add(chip: ChipDraft): void {
     if (this.chips.some((c) => sameTarget(c, chip) && c.negative === chip.negative)) return;
-    this.chips = [...this.chips.filter((c) => !sameTarget(c, chip)), { ...chip, key: this.nextKey++ } as Chip];
+    this.chips = [...this.chips.filter((c) => !sameTarget(c, chip)), { ...chip, key: this.nextKey++ }];
   }
 
   /** Enter in the box: the typed text becomes a chip. */

@@ -49,7 +49,7 @@ describe('menuTemplate', () => {
   it('follows each platform: the app menu on macOS, Quit under File elsewhere', () => {
     const mac = menuTemplate({ platform: 'darwin', dev: false, commands: commands() });
     const linux = menuTemplate({ platform: 'linux', dev: false, commands: commands() });
-    expect(mac[0]!.role).toBe('appMenu');
+    expect(mac[0].role).toBe('appMenu');
     expect(items(linux).map((item) => item.role)).toContain('quit');
     expect(linux.map((item) => item.label ?? item.role)).toEqual(['&File', 'editMenu', '&View', 'windowMenu', 'help']);
   });

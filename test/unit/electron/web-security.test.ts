@@ -92,7 +92,7 @@ describe('hardenWebContents', () => {
     };
     const fire = (name: string, details: { url?: string; isMainFrame?: boolean }) => {
       const preventDefault = vi.fn();
-      on[name]!({ ...details, preventDefault });
+      on[name]({ ...details, preventDefault });
       return preventDefault.mock.calls.length > 0;
     };
     return { contents: contents as unknown as WebContents, fire, open: (url: string) => openHandler!({ url }) };

@@ -57,7 +57,7 @@ function setup(opts: { spawnFails?: number } = {}) {
     log,
     shutdownGraceMs: 5_000,
   });
-  const current = () => workers[workers.length - 1]!;
+  const current = () => workers[workers.length - 1];
   return { client, workers, current, statuses, events, log };
 }
 
@@ -111,10 +111,10 @@ describe('WorkerClient: calls', () => {
     const b = client.call('photoPath', { id: 2 });
     const c = client.call('thumbnailFile', { id: 3, size: 256 });
     const [ca, cb, cc] = current().calls();
-    expect(new Set([ca!.id, cb!.id, cc!.id]).size).toBe(3);
-    current().send({ type: 'reply', id: cc!.id, ok: true, value: '/thumbs/3.webp' });
-    current().send({ type: 'reply', id: ca!.id, ok: true, value: { ...samplePhoto, id: 1 } });
-    current().send({ type: 'reply', id: cb!.id, ok: false, error: { code: 'not-found', message: 'Photo 2 is not in the library.' } });
+    expect(new Set([ca.id, cb.id, cc.id]).size).toBe(3);
+    current().send({ type: 'reply', id: cc.id, ok: true, value: '/thumbs/3.webp' });
+    current().send({ type: 'reply', id: ca.id, ok: true, value: { ...samplePhoto, id: 1 } });
+    current().send({ type: 'reply', id: cb.id, ok: false, error: { code: 'not-found', message: 'Photo 2 is not in the library.' } });
     await expect(c).resolves.toBe('/thumbs/3.webp');
     await expect(a).resolves.toMatchObject({ id: 1 });
     const err = await rejection(b);
@@ -133,9 +133,9 @@ describe('WorkerClient: calls', () => {
     expect(err).toBeInstanceOf(ShellError);
     expect((err as ShellError).code).toBe('engine-timeout');
     expect(err.message).toContain('photo');
-    current().send({ type: 'reply', id: current().calls()[0]!.id, ok: true, value: samplePhoto });
+    current().send({ type: 'reply', id: current().calls()[0].id, ok: true, value: samplePhoto });
     const next = client.call('photo', { id: 2 });
-    current().send({ type: 'reply', id: current().calls()[1]!.id, ok: true, value: { ...samplePhoto, id: 2 } });
+    current().send({ type: 'reply', id: current().calls()[1].id, ok: true, value: { ...samplePhoto, id: 2 } });
     await expect(next).resolves.toMatchObject({ id: 2 });
   });
 
@@ -153,7 +153,7 @@ describe('WorkerClient: calls', () => {
     current().send({ type: 'ready' });
     const run = client.api.index({});
     await vi.advanceTimersByTimeAsync(6 * 3600_000);
-    current().send({ type: 'reply', id: current().calls()[0]!.id, ok: true, value: sampleProgress });
+    current().send({ type: 'reply', id: current().calls()[0].id, ok: true, value: sampleProgress });
     await expect(run).resolves.toEqual(sampleProgress);
   });
 

@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installModel, listInstalled, readInstallRecord, type DownloadProgress } from '../../../src-main/core/models/hub/index.ts';

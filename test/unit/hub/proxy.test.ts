@@ -1,6 +1,3 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, ModelError } from '../../../src-main/core/errors.ts';
 import { installModel, proxyFor } from '../../../src-main/core/models/hub/index.ts';

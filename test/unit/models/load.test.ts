@@ -3,7 +3,7 @@ import path from 'node:path';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelError } from '../../../src-main/core/errors.ts';
-import { OnnxClipModel, loadModel } from '../../../src-main/core/models/clip-model.ts';
+import { type OnnxClipModel, loadModel } from '../../../src-main/core/models/clip-model.ts';
 import { pixelValues } from '../../../src-main/core/models/preprocess.ts';
 import { TINY_CONTEXT_LENGTH, TINY_DIM, TINY_IMAGE_SIZE, writeTinyModel } from '../../fixtures/tiny-model.ts';
 import { jpegPhoto } from './photos.ts';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OnnxClipModel, loadModel } from '../../../src-main/core/models/clip-model.ts';
+import { type OnnxClipModel, loadModel } from '../../../src-main/core/models/clip-model.ts';
 import { TINY_CONTEXT_LENGTH, writeTinyModel } from '../../fixtures/tiny-model.ts';
 import { dot, tempDirs } from './temp-dirs.ts';
 

@@ -32,7 +32,7 @@ function setup(respond: (url: string, init: RequestInit) => Response | Promise<R
   const fetch = vi.fn(async (url: string | URL | Request, init?: RequestInit) => respond(String(url), init ?? {}));
   const streams: FakeStream[] = [];
   const client = createHttpClient({
-    fetch: fetch as unknown as typeof globalThis.fetch,
+    fetch: fetch,
     openEvents: (url) => {
       expect(url).toBe('/api/events');
       const s = new FakeStream();

@@ -76,7 +76,7 @@ describe('the access token', () => {
     ['a cookie for another port', '/', { cookie: `photo-search-token-1=whatever` }],
     ['an empty cookie', '/', { cookie: `${'photo-search-token-'}=` }],
   ])('refuses %s (403)', async (_case, requestPath, headers) => {
-    const res = await rawRequest(server.port, { path: requestPath, headers: headers as Record<string, string> });
+    const res = await rawRequest(server.port, { path: requestPath, headers: headers });
     expect(res.status).toBe(403);
     expect(res.body).not.toContain('<title>Photo search');
   });

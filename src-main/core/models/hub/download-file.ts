@@ -118,12 +118,12 @@ async function transfer(job: FileJob, offset: number, opts: FileDownloadOptions)
   // A connection that drops mid-file ends the data instead of failing the pipeline: a failed
   // pipeline destroys the file stream and loses what was received but not yet written,
   // and those bytes are what the next attempt resumes from.
-  let cut: unknown = null;
+  const dropped: { error: Error | null } = { error: null };
   async function* received(body: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
     try {
       for await (const chunk of body) yield chunk as Buffer;
     } catch (err) {
-      cut = err;
+      dropped.error = err instanceof Error ? err : new Error(String(err));
     }
   }
   try {
@@ -132,7 +132,7 @@ async function transfer(job: FileJob, offset: number, opts: FileDownloadOptions)
     if (written > job.size) await fsp.rm(job.dest, { force: true });
     throw err;
   }
-  if (cut) throw cut;
+  if (dropped.error) throw dropped.error;
   if (written !== job.size) {
     throw new TransientDownloadError(job.url.href, `${job.label}: the download ended at ${written} of ${job.size} bytes`);
   }

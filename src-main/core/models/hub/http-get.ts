@@ -61,7 +61,7 @@ function requestOnce(url: URL, opts: HttpGetOptions): Promise<http.IncomingMessa
 
   return new Promise((resolve, reject) => {
     let settled = false;
-    const fail = (err: unknown): void => {
+    const fail = (err: Error): void => {
       if (settled) return;
       settled = true;
       reject(err);

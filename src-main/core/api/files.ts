@@ -1,0 +1,7 @@
+/**
+ * File and folder helpers the front ends share with the engine: where the
+ * library lives by default, path containment, and crash-safe writes of small
+ * side files (the desktop shell's window state).
+ */
+export { APP_NAME, defaultLibraryDir, isWithin } from '../paths.ts';
+export { writeFileAtomic } from '../vectors/atomic-file.ts';
