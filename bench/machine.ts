@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
+import { cpuFeatures, type X86Flags } from '../src-main/core/models/cpu-features.ts';
+import { int8Kernel, type Int8Kernel } from '../src-main/core/models/int8-kernel.ts';
 
 export interface MachineInfo {
   host: string;
@@ -11,6 +13,10 @@ export interface MachineInfo {
   cores: number;
   /** SIMD extensions that decide inference speed (Linux only; empty elsewhere). */
   simd: string[];
+  /** The x86 flags that decide int8 accuracy (Linux and macOS; null on Windows and other CPUs). */
+  x86Flags: X86Flags | null;
+  /** onnxruntime's int8 matrix product here: exact, or saturating 16-bit pair sums (x86 without VNNI); null if it could not run. */
+  int8Kernel: Int8Kernel | null;
   ramGB: number;
   node: string;
   onnxruntime: string;
@@ -50,7 +56,14 @@ function packageVersion(name: string, root: string): string {
   }
 }
 
-export function machineInfo(root: string): MachineInfo {
+/** What the int8 figures depend on: the same int8 model is exact on one CPU and drifts on another. */
+export function int8KernelLabel(kernel: MachineInfo['int8Kernel']): string {
+  if (kernel === 'exact') return 'exact (32-bit sums: VNNI, AMX or ARM)';
+  if (kernel === 'saturating') return 'saturating 16-bit pair sums (x86 without VNNI): full-range 8-bit weights drift';
+  return 'unknown (onnxruntime could not run its probe)';
+}
+
+export async function machineInfo(root: string): Promise<MachineInfo> {
   const status = git(['status', '--porcelain'], root);
   return {
     host: os.hostname(),
@@ -58,6 +71,8 @@ export function machineInfo(root: string): MachineInfo {
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
     cores: os.availableParallelism(),
     simd: cpuFlags(),
+    x86Flags: cpuFeatures().flags,
+    int8Kernel: await int8Kernel().catch(() => null),
     ramGB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     onnxruntime: ort.env.versions.node ?? ort.env.versions.common,

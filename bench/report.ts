@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { describeFlags } from '../src-main/core/models/cpu-features.ts';
 import { formatSize, type BenchOptions } from './args.ts';
 import type { Figure, SectionResult } from './figures.ts';
-import type { MachineInfo } from './machine.ts';
+import { int8KernelLabel, type MachineInfo } from './machine.ts';
 
 export const RESULT_SCHEMA = 1;
 
@@ -61,6 +62,7 @@ function machineTable(r: BenchResult): string[] {
     '| Machine | |',
     '|---|---|',
     `| CPU | ${m.cpu} (${m.cores} cores${simd}) |`,
+    `| int8 flags and kernel | ${m.x86Flags ? `${describeFlags(m.x86Flags)}; ` : ''}onnxruntime u8×s8 product ${int8KernelLabel(m.int8Kernel)} |`,
     `| RAM | ${m.ramGB} GB |`,
     `| Platform | ${m.platform} |`,
     `| Software | Node ${m.node}, onnxruntime-node ${m.onnxruntime}, sharp ${m.sharp} (libvips ${m.libvips}), hnswlib-node ${m.hnswlib} |`,

@@ -38,7 +38,7 @@ function options(): BenchOptions {
 
 const opts = options();
 const log = (line: string): void => console.error(line);
-const machine = machineInfo(REPO_ROOT);
+const machine = await machineInfo(REPO_ROOT);
 const result: BenchResult = {
   schema: RESULT_SCHEMA,
   startedAt: new Date().toISOString(),

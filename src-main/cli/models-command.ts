@@ -2,6 +2,7 @@ import type { ModelListing, ModelsOverview } from '../core/api/contract.ts';
 import type { PhotoSearchService } from '../core/api/service.ts';
 import { InputError } from '../core/api/errors.ts';
 import { formatBytes, formatEta } from './format.ts';
+import { int8InstallNote, int8ListNote } from './int8-notes.ts';
 
 interface Io {
   out: NodeJS.WriteStream;
@@ -48,7 +49,11 @@ export async function modelsCommand(service: PhotoSearchService, args: ModelsArg
       try {
         const listing = await service.installModel({ id, quantized: args.quantized });
         if (io.err.isTTY && !args.json) io.err.write('\n');
-        print(listing, `Installed ${listing.displayName}${listing.active ? ' (active)' : `. Use it with \`photo-search models use ${id}\``}.\n`);
+        const note = int8InstallNote(listing);
+        print(
+          listing,
+          `Installed ${listing.displayName}${listing.active ? ' (active)' : `. Use it with \`photo-search models use ${id}\``}.\n${note ? `${note}\n` : ''}`,
+        );
         return 0;
       } finally {
         stop();
@@ -87,7 +92,8 @@ function formatList(overview: ModelsOverview): string {
     const mark = m.active ? '*' : m.pending ? '>' : ' ';
     const state = m.installed ? `installed${m.variant === 'quantized' ? ' (int8)' : ''}` : m.downloadSizeMB ? `${m.downloadSizeMB} MB` : '';
     const tags = [m.isDefault ? 'default' : '', m.pending ? 'switching to it' : ''].filter(Boolean).join(', ');
-    return `${mark} ${m.id.padEnd(26)} ${state.padEnd(18)} ${m.displayName}${tags ? ` [${tags}]` : ''}\n    ${m.whenToPick}`;
+    const int8 = int8ListNote(m);
+    return `${mark} ${m.id.padEnd(26)} ${state.padEnd(18)} ${m.displayName}${tags ? ` [${tags}]` : ''}\n    ${m.whenToPick}${int8 ? `\n    ${int8}` : ''}`;
   };
   const lines = overview.models.map(line);
   if (overview.customModelDir) lines.push(`* active model folder (set with --model): ${overview.customModelDir}`);
