@@ -90,11 +90,11 @@ describe('text search', () => {
 
   it('a minimum score drops weak matches', async () => {
     const all = await service.search(text('red', { k: 100 }));
-    const threshold = all.hits[Math.floor(all.hits.length / 2)].score;
+    const threshold = all.hits[Math.floor(all.hits.length / 2)].score!;
     const strong = await service.search(text('red', { k: 100, minScore: threshold }));
     expect(strong.hits.length).toBeGreaterThan(0);
     expect(strong.hits.length).toBeLessThan(all.hits.length);
-    expect(strong.hits.every((h) => h.score >= threshold)).toBe(true);
+    expect(strong.hits.every((h) => h.score! >= threshold)).toBe(true);
   });
 });
 
@@ -140,10 +140,13 @@ describe('filters', () => {
     expect(none.hits).toEqual([]);
   });
 
-  it('by date taken', async () => {
+  it('by date taken: from EXIF, else from a year in the folder names', async () => {
     const { hits } = await service.search({ ...text('photo'), k: 100, filters: { after: '2021-01-01', before: '2021-12-31' } });
-    const expected = entries().filter((e) => e.kind === 'photo' && e.takenAt !== undefined && new Date(e.takenAt).getFullYear() === 2021);
-    expect(hits.map((h) => path.relative(fx.photosDir, h.path)).sort()).toEqual(expected.map((e) => e.relPath).sort());
+    const fromExif = entries().filter((e) => e.kind === 'photo' && e.takenAt !== undefined && new Date(e.takenAt).getFullYear() === 2021);
+    // No EXIF date, and written today: its folder, Trips/2021, dates it.
+    const fromFolder = entries().filter((e) => e.kind === 'photo' && e.takenAt === undefined && e.relPath.startsWith('Trips/2021/'));
+    expect(fromFolder.map((e) => e.relPath)).toEqual(['Trips/2021/green-circle.jpg']);
+    expect(hits.map((h) => path.relative(fx.photosDir, h.path)).sort()).toEqual([...fromExif, ...fromFolder].map((e) => e.relPath).sort());
   });
 
   it('rejects an impossible date with a message naming it', async () => {
@@ -162,7 +165,7 @@ describe('the vector index is a cache of the library', () => {
     service = fx.open();
     const again = await service.search(query);
     expect((await service.status()).index.state).toBe('rebuilt');
-    expect(again.hits.map((h) => [h.id, h.score.toFixed(5)])).toEqual(first.hits.map((h) => [h.id, h.score.toFixed(5)]));
+    expect(again.hits.map((h) => [h.id, h.score!.toFixed(5)])).toEqual(first.hits.map((h) => [h.id, h.score!.toFixed(5)]));
     expect((await service.status()).photos).toBe(status.photos);
   });
 });

@@ -1,11 +1,14 @@
-import fs from 'node:fs/promises';
+import fs, { type FileHandle } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { MediaError } from '../errors.ts';
 import { asMediaError, notAnImage } from './decode-errors.ts';
+import type { LocalDateTime } from './date-taken.ts';
 import { type ExifFacts, readExif } from './exif.ts';
 import { fsReason } from './fs-reason.ts';
 import { decodeHeic, heifFamily } from './heic.ts';
+import { type ContentIdentity, contentIdentity, identityOfBytes } from './identity.ts';
 import { checkPixelLimit, type DecodeLimits, defaultDecodeLimits } from './limits.ts';
+import { fsPath } from './path-key.ts';
 
 export { asMediaError } from './decode-errors.ts';
 export { type DecodeLimits, defaultDecodeLimits } from './limits.ts';
@@ -17,8 +20,8 @@ export interface PhotoMeta {
   width: number;
   height: number;
   format: PhotoFormat;
-  /** ms since epoch, from EXIF DateTimeOriginal (or CreateDate); null when absent. */
-  takenAt: number | null;
+  /** EXIF DateTimeOriginal (or CreateDate) where it was taken, with its offset when known; null when absent. */
+  taken: LocalDateTime | null;
   /** "Make Model" without the make repeated. */
   camera: string | null;
   latitude: number | null;
@@ -27,8 +30,26 @@ export interface PhotoMeta {
   orientation: number | null;
 }
 
+/** The file as it was when its bytes were read: what was decoded is what these describe. */
+export interface FileFacts {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  dev: number;
+  ino: number;
+}
+
+export interface OpenImageOptions {
+  /** Also hash the bytes that are decoded (see identity.ts): what an index stores with the photo. */
+  identify?: boolean;
+}
+
 export interface OpenedImage {
+  /** The photo's path key (see path-key.ts). */
   file: string;
+  facts: FileFacts;
+  /** Set when asked for with `identify`. */
+  identity: ContentIdentity | null;
   /**
    * An undecoded pipeline: oriented, alpha flattened on white, 8-bit sRGB output,
    * first frame only. Add resize/extract and run it through decodeToRaw (or wrap
@@ -56,35 +77,53 @@ interface Source {
   /** The file's bytes, or its path when it is too large to hold in memory. */
   input: Buffer | string;
   head: Buffer;
+  facts: FileFacts;
+  identity: ContentIdentity | null;
 }
 
-async function readSource(file: string): Promise<Source> {
-  let stats;
+/**
+ * Reads the photo through one handle: the stat and the bytes come from the same
+ * open file, so a file replaced, emptied or turned into a folder at any moment is
+ * either read whole as it is now or refused, never half one and half the other.
+ * `file` is a path key; every access goes through its file-system path.
+ */
+async function readSource(file: string, opts: OpenImageOptions): Promise<Source> {
+  let handle: FileHandle;
   try {
-    stats = await fs.stat(file);
+    handle = await fs.open(fsPath(file), 'r');
   } catch (err) {
     throw new MediaError('file-unreadable', file, fsReason(err), { cause: err });
   }
-  if (stats.isDirectory()) throw new MediaError('file-unreadable', file, 'is a folder, not a file');
-  // A FIFO or device named like a photo would block or never end when read.
-  if (!stats.isFile()) throw new MediaError('file-unreadable', file, 'not a regular file');
-  if (stats.size === 0) throw new MediaError('decode-failed', file, 'empty file (0 bytes)');
   try {
+    const stats = await handle.stat();
+    if (stats.isDirectory()) throw new MediaError('file-unreadable', file, 'is a folder, not a file');
+    // A FIFO or device named like a photo would block or never end when read.
+    if (!stats.isFile()) throw new MediaError('file-unreadable', file, 'not a regular file');
+    if (stats.size === 0) throw new MediaError('decode-failed', file, 'empty file (0 bytes)');
+    const facts: FileFacts = { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, dev: stats.dev, ino: stats.ino };
     if (stats.size <= WHOLE_FILE_LIMIT) {
-      const bytes = await fs.readFile(file);
+      const bytes = await handle.readFile();
       if (bytes.length === 0) throw new MediaError('decode-failed', file, 'empty file (0 bytes)');
-      return { input: bytes, head: bytes.subarray(0, HEAD_BYTES) };
+      return {
+        input: bytes,
+        head: bytes.subarray(0, HEAD_BYTES),
+        facts: { ...facts, size: bytes.length },
+        identity: opts.identify ? await identityOfBytes(bytes) : null,
+      };
     }
-    const handle = await fs.open(file, 'r');
-    try {
-      const head = Buffer.alloc(HEAD_BYTES);
-      const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
-      return { input: file, head: head.subarray(0, bytesRead) };
-    } finally {
-      await handle.close();
+    const path = fsPath(file);
+    // sharp opens large files itself, and only by a string path.
+    if (typeof path !== 'string') {
+      throw new MediaError('too-large', file, `a photo over ${WHOLE_FILE_LIMIT >> 20} MB whose name is not valid UTF-8 cannot be read; rename it`);
     }
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
+    const identity = opts.identify ? await contentIdentity(file, stats.size) : null;
+    return { input: path, head: head.subarray(0, bytesRead), facts, identity };
   } catch (err) {
     throw asMediaError(file, err);
+  } finally {
+    await handle.close();
   }
 }
 
@@ -109,12 +148,12 @@ function exifSource(header: Metadata, format: PhotoFormat, input: Buffer | strin
   return format === 'tiff' ? input : null;
 }
 
-const NO_EXIF: ExifFacts = { takenAt: null, camera: null, latitude: null, longitude: null };
+const NO_EXIF: ExifFacts = { taken: null, camera: null, latitude: null, longitude: null };
 
 async function openWithLibheif(file: string, source: Source, limits: DecodeLimits): Promise<OpenedImage> {
   let bytes: Buffer;
   try {
-    bytes = typeof source.input === 'string' ? await fs.readFile(file) : source.input;
+    bytes = typeof source.input === 'string' ? await fs.readFile(source.input) : source.input;
   } catch (err) {
     throw asMediaError(file, err);
   }
@@ -125,6 +164,8 @@ async function openWithLibheif(file: string, source: Source, limits: DecodeLimit
     .toColourspace('srgb');
   return {
     file,
+    facts: source.facts,
+    identity: source.identity,
     image,
     // libheif has already applied the container's rotation, so no EXIF orientation is applied on top.
     meta: { width: rgba.width, height: rgba.height, format: 'heif', ...exif, orientation: null },
@@ -150,6 +191,8 @@ async function openHeifEagerly(file: string, source: Source, header: Metadata, e
   const { width, height, channels } = decoded.info;
   return {
     file,
+    facts: source.facts,
+    identity: source.identity,
     image: sharp(decoded.data, { raw: { width, height, channels: channels as 3 } }),
     meta: { width, height, format: 'heif', ...exif, orientation: header.orientation ?? null },
   };
@@ -158,12 +201,12 @@ async function openHeifEagerly(file: string, source: Source, header: Metadata, e
 /**
  * Opens a photo for decoding: reads its header and EXIF now, and returns a pipeline
  * that decodes only when run, so sharp's shrink-on-load still applies to whatever
- * resize the caller adds. Every failure is a MediaError whose reason says what is
- * wrong with the file; a header over `limits.maxPixels` is refused here, before
- * any pixel is decoded.
+ * resize the caller adds. `file` is a path key (path-key.ts; a plain path is its own
+ * key). Every failure is a MediaError whose reason says what is wrong with the file;
+ * a header over `limits.maxPixels` is refused here, before any pixel is decoded.
  */
-export async function openImage(file: string, limits: DecodeLimits = defaultDecodeLimits()): Promise<OpenedImage> {
-  const source = await readSource(file);
+export async function openImage(file: string, limits: DecodeLimits = defaultDecodeLimits(), opts: OpenImageOptions = {}): Promise<OpenedImage> {
+  const source = await readSource(file, opts);
   const family = heifFamily(source.head);
   let header: Metadata;
   try {
@@ -187,6 +230,8 @@ export async function openImage(file: string, limits: DecodeLimits = defaultDeco
     .toColourspace('srgb');
   return {
     file,
+    facts: source.facts,
+    identity: source.identity,
     image,
     meta: {
       width: header.autoOrient?.width ?? header.width,

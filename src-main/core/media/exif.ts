@@ -1,14 +1,16 @@
 import exifr from 'exifr';
+import type { LocalDateTime } from './date-taken.ts';
 
 /** What the library keeps from a photo's EXIF. */
 export interface ExifFacts {
-  takenAt: number | null;
+  /** DateTimeOriginal (or CreateDate) where it was taken, with its offset tag when there is one. */
+  taken: LocalDateTime | null;
   camera: string | null;
   latitude: number | null;
   longitude: number | null;
 }
 
-const NO_FACTS: ExifFacts = { takenAt: null, camera: null, latitude: null, longitude: null };
+const NO_FACTS: ExifFacts = { taken: null, camera: null, latitude: null, longitude: null };
 
 /** Only the tags we keep are parsed; raw strings, so dates are interpreted here and not by exifr's guesswork. */
 const EXIFR_OPTIONS = {
@@ -50,7 +52,7 @@ export async function readExif(source: Buffer | string): Promise<ExifFacts> {
   const offset = tags.OffsetTimeOriginal ?? tags.OffsetTimeDigitized ?? tags.OffsetTime;
   const [latitude, longitude] = validGps(tags.latitude, tags.longitude);
   return {
-    takenAt: parseExifDate(tags.DateTimeOriginal, offset) ?? parseExifDate(tags.CreateDate, tags.OffsetTimeDigitized ?? tags.OffsetTime),
+    taken: parseExifDate(tags.DateTimeOriginal, offset) ?? parseExifDate(tags.CreateDate, tags.OffsetTimeDigitized ?? tags.OffsetTime),
     camera: tidyCamera(tags.Make, tags.Model),
     latitude,
     longitude,
@@ -61,11 +63,12 @@ const DATE_PATTERN = /^\s*(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2})(?::(\
 const OFFSET_PATTERN = /^\s*([+-])(\d{2}):?(\d{2})\s*$/;
 
 /**
- * EXIF dates are wall-clock time without a zone. With an offset tag the instant is
- * exact; without one the time is taken as local, so a photo taken at 10:30 shows as
- * 10:30 on the user's machine and date filters match the calendar day they expect.
+ * EXIF dates are wall-clock time without a zone, kept as such (see date-taken.ts):
+ * a photo taken at 01:30 on 1 June shows and filters as 1 June 01:30 in every time
+ * zone. The offset tag (EXIF 2.31, "+09:00") is kept apart when present and valid
+ * (within ±14:00), so the instant is exact too.
  */
-export function parseExifDate(value: unknown, offset?: unknown): number | null {
+export function parseExifDate(value: unknown, offset?: unknown): LocalDateTime | null {
   if (typeof value !== 'string') return null;
   const m = DATE_PATTERN.exec(value);
   if (!m) return null;
@@ -73,12 +76,11 @@ export function parseExifDate(value: unknown, offset?: unknown): number | null {
   if (year < 1800 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
   const probe = new Date(Date.UTC(year, month - 1, day));
   if (probe.getUTCDate() !== day) return null;
+  const local = Date.UTC(year, month - 1, day, hour, minute, second);
   const zone = typeof offset === 'string' ? OFFSET_PATTERN.exec(offset) : null;
-  if (zone) {
-    const minutes = (zone[1] === '-' ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3]));
-    return Date.UTC(year, month - 1, day, hour, minute, second) - minutes * 60_000;
-  }
-  return new Date(year, month - 1, day, hour, minute, second).getTime();
+  const minutes = zone ? (zone[1] === '-' ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3])) : null;
+  const valid = minutes !== null && Math.abs(minutes) <= 14 * 60 && Number(zone![3]) < 60;
+  return { local, offsetMinutes: valid ? minutes : null };
 }
 
 /** Corporate words makers append that say nothing about the camera. */

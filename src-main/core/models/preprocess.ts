@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Sharp } from 'sharp';
 import { InputError } from '../errors.ts';
-import { resampleRgb } from './resample.ts';
+import { type PixelRect, resampleRgbWindow, sourceRegion } from './resample.ts';
 import type { PreprocessSpec } from './types.ts';
 
 export interface ImageSize {
@@ -48,22 +48,44 @@ export function resizedSize(spec: PreprocessSpec, displayed: ImageSize): ImageSi
 }
 
 /**
+ * The part of the resized image the model sees, in resized coordinates: the centred
+ * crop (with the processor's rounding) in crop mode, the whole image in square mode
+ * or when the resized image is smaller than the crop (pixelValuesFromRgb refuses it).
+ */
+export function cropWindow(spec: PreprocessSpec, resized: ImageSize): PixelRect {
+  if (spec.mode === 'square' || resized.width < spec.width || resized.height < spec.height) return { left: 0, top: 0, ...resized };
+  return {
+    left: cropOffset(resized.width - spec.width, spec.cropRounding),
+    top: cropOffset(resized.height - spec.height, spec.cropRounding),
+    width: spec.width,
+    height: spec.height,
+  };
+}
+
+/**
  * Sizes one decoded image for the model and returns its CHW float32 tensor.
  * `displayed` is the image's size once oriented (a rotation may still be pending on
- * the pipeline, so sharp's metadata cannot tell). Shrinking goes through sharp, so
- * JPEGs are shrunk while decoding; enlarging decodes at full size, which is small
- * by definition, and resamples as the model's processor does.
+ * the pipeline, so sharp's metadata cannot tell). Only the crop the model sees is
+ * ever made, so cost and memory follow the model's input size whatever the aspect
+ * ratio (a 1x20000 strip resized to 224 across would otherwise be 224x4480000).
+ * Shrinking goes through sharp, so JPEGs are shrunk while decoding, and the crop is
+ * taken in the same pipeline. Enlarging decodes only the source pixels the crop
+ * reads and resamples them as the model's processor does, pixel for pixel what
+ * enlarging the whole image and cropping would give.
  */
 export async function pixelValues(image: Sharp, spec: PreprocessSpec, displayed: ImageSize): Promise<Float32Array> {
   const target = resizedSize(spec, displayed);
+  const window = cropWindow(spec, target);
   const enlarges = target.width > displayed.width || target.height > displayed.height;
   const rgb = (pipeline: Sharp) => pipeline.removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   if (enlarges && spec.resample !== 'nearest') {
-    const { data, info } = await rgb(image);
-    const resized = resampleRgb(data, info.width, info.height, target.width, target.height, spec.resample);
-    return pixelValuesFromRgb(resized, target.width, target.height, spec);
+    const source = sourceRegion(displayed.width, displayed.height, target.width, target.height, window, spec.resample);
+    const { data } = await rgb(image.extract(source));
+    const cropped = resampleRgbWindow(data, displayed.width, displayed.height, target.width, target.height, window, spec.resample, source);
+    return pixelValuesFromRgb(cropped, window.width, window.height, spec);
   }
-  const { data, info } = await rgb(image.resize({ width: target.width, height: target.height, fit: 'fill', kernel: KERNEL[spec.resample] }));
+  const resized = image.resize({ width: target.width, height: target.height, fit: 'fill', kernel: KERNEL[spec.resample] });
+  const { data, info } = await rgb(resized.extract(window));
   return pixelValuesFromRgb(data, info.width, info.height, spec);
 }
 

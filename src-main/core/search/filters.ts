@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Filters } from '../api/contract.ts';
 import { InputError } from '../errors.ts';
+import { userPathKeys } from '../media/path-key.ts';
 
 const EXTENSION_FAMILIES: ReadonlyArray<readonly string[]> = [['jpg', 'jpeg', 'jpe'], ['tif', 'tiff'], ['heic', 'heif'], ['png'], ['webp'], ['gif'], ['avif']];
 
@@ -18,13 +19,32 @@ function extensionsFor(type: string): readonly string[] {
   return family;
 }
 
-/** Local midnight of a YYYY-MM-DD date: photo dates are wall-clock times where they were taken. */
-export function localDay(date: string): number {
+const DAY_MS = 86_400_000;
+
+/**
+ * The start of a YYYY-MM-DD day on the scale of `taken_local` (wall-clock fields as
+ * UTC ms, media/date-taken.ts): a photo is on the day its own clock showed where it
+ * was taken, whatever this machine's time zone.
+ */
+export function dayStart(date: string): number {
   const [y, m, d] = date.split('-').map(Number);
-  const day = new Date(y, m - 1, d);
-  if (Number.isNaN(day.getTime()) || day.getFullYear() !== y || day.getMonth() !== m - 1 || day.getDate() !== d)
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (Number.isNaN(day.getTime()) || day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d)
     throw new InputError(date, `"${date}" is not a valid date; use YYYY-MM-DD.`);
   return day.getTime();
+}
+
+/**
+ * `column` is `dir` or lies below it, as a range over the column's index. SQLite
+ * compares text by its UTF-8 bytes and JavaScript by UTF-16 code units, so no length
+ * or position crosses between them: everything from `dir/` up to `dir0` ('0' follows
+ * the separator) starts with `dir/`, whatever characters `dir` holds.
+ */
+function below(column: string, dir: string, params: unknown[]): string {
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  const after = prefix.slice(0, -1) + String.fromCharCode(path.sep.charCodeAt(0) + 1);
+  params.push(dir, prefix, after);
+  return `(${column} = ? OR (${column} >= ? AND ${column} < ?))`;
 }
 
 /** Translates the user's filters into a WHERE clause over `photos p`; null when nothing is filtered. */
@@ -32,23 +52,19 @@ export function filterSql(filters: Filters): SqlFilter | null {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filters.folders?.length) {
-    const parts = filters.folders.map((folder) => {
-      const root = path.resolve(folder);
-      const prefix = root.endsWith(path.sep) ? root : root + path.sep;
-      params.push(root, prefix.length, prefix);
-      return '(p.path = ? OR substr(p.path, 1, ?) = ?)';
-    });
+    // A photo is below a folder by the path the walk reached it by, or by its real path (a link to elsewhere).
+    const parts = filters.folders.flatMap((folder) => userPathKeys(folder).flatMap((key) => [below('p.path', key, params), below('p.real_path', key, params)]));
     where.push(`(${parts.join(' OR ')})`);
   }
   if (filters.after) {
-    where.push('p.taken_at >= ?');
-    params.push(localDay(filters.after));
+    where.push('p.taken_local >= ?');
+    params.push(dayStart(filters.after));
   }
   if (filters.before) {
-    where.push('p.taken_at < ?');
-    params.push(localDay(filters.before) + 24 * 3600 * 1000);
+    where.push('p.taken_local < ?');
+    params.push(dayStart(filters.before) + DAY_MS);
   }
-  if (filters.after && filters.before && localDay(filters.after) > localDay(filters.before)) {
+  if (filters.after && filters.before && dayStart(filters.after) > dayStart(filters.before)) {
     throw new InputError(`${filters.after}..${filters.before}`, `The date range is empty: ${filters.after} is after ${filters.before}.`);
   }
   if (filters.types?.length) {

@@ -1,7 +1,7 @@
-import path from 'node:path';
 import type { QueryTerm } from '../api/contract.ts';
 import { InputError, LibraryError } from '../errors.ts';
 import { decodeForModel } from '../indexer/decode-for-model.ts';
+import { userPathKeys } from '../media/path-key.ts';
 import type { ClipModel } from '../models/types.ts';
 import type { LibraryStore } from '../store/library-store.ts';
 import { l2normalize } from '../vectors/math.ts';
@@ -32,13 +32,12 @@ export async function resolveQuery(terms: readonly QueryTerm[], model: ClipModel
       v = stored;
       if (term.weight > 0) exampleIds.add(term.id);
     } else {
-      const file = path.resolve(term.path);
-      const known = store.photos.byPath(file);
+      // However the path reaches it (a link to the library, the real path), an indexed photo is itself: its stored vector, not a result.
+      const keys = userPathKeys(term.path);
+      const known = store.photos.byAnyPath(keys);
       const stored = known && store.embeddings.vector(model.id, known.id);
-      if (known && stored) {
-        v = stored;
-        if (term.weight > 0) exampleIds.add(known.id);
-      } else v = await embedFile(file, model);
+      v = stored || (await embedFile(keys[0], model));
+      if (known && term.weight > 0) exampleIds.add(known.id);
     }
     for (let i = 0; i < sum.length; i++) sum[i] += term.weight * v[i];
   }
@@ -66,7 +65,7 @@ async function embedTexts(texts: string[], model: ClipModel, cache: TextEmbeddin
   return out;
 }
 
-/** A file the user chose as a query is trusted input: decode it like a photo, without storing it. */
+/** A file the user chose as a query (a path key) is trusted input: decode it like a photo, without storing it. */
 async function embedFile(file: string, model: ClipModel): Promise<Float32Array> {
   const { pixels } = await decodeForModel(file, model.preprocess);
   const [v] = await model.encodeImages(pixels, 1);

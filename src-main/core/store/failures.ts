@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { FileFailure } from '../api/contract.ts';
+import { displayPath } from '../media/path-key.ts';
 
 export interface FailureRecord {
   path: string;
@@ -10,7 +11,11 @@ export interface FailureRecord {
   reason: string;
 }
 
-/** Files that could not be indexed, with why; kept until the file changes or goes. */
+/**
+ * Files that could not be indexed, with why; kept until the file changes or goes. A
+ * folder below a library folder that could not be read is recorded here too (code
+ * 'folder-unreadable', size and mtime 0), for as long as it cannot be read.
+ */
 export class FailureTable {
   constructor(private readonly db: Database) {}
 
@@ -38,8 +43,13 @@ export class FailureTable {
     for (const p of paths) stmt.run(p);
   }
 
+  /** The failures to show, by path key; `displayPath` is set where a name is not valid UTF-8. */
   list(limit = 1000): FileFailure[] {
-    return this.db.prepare('SELECT path, reason, code, at FROM failures ORDER BY path LIMIT ?').all(limit) as FileFailure[];
+    const rows = this.db.prepare('SELECT path, reason, code, at FROM failures ORDER BY path LIMIT ?').all(limit) as FileFailure[];
+    return rows.map((r) => {
+      const shown = displayPath(r.path);
+      return shown === r.path ? r : { ...r, displayPath: shown };
+    });
   }
 
   count(): number {

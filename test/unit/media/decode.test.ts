@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaError } from '../../../src-main/core/errors.ts';
+import { instantOf } from '../../../src-main/core/media/date-taken.ts';
 import { asMediaError, decodeToRaw, defaultDecodeLimits, openImage } from '../../../src-main/core/media/decode.ts';
 import { sceneDifference, type Pixels } from '../../fixtures/scenes.ts';
 import { canTestPermissions, type Corpus, makeCorpus, openToOthers, removeDir, runUnprivileged, tempDir } from './helpers.ts';
@@ -90,13 +91,14 @@ describe('openImage over the corpus', () => {
 
   it('reads date taken, camera and GPS from EXIF', async () => {
     const rotated = await openImage(corpus.abs('Trips/2021/rotated.jpg'));
-    expect(rotated.meta.takenAt).toBe(new Date(2021, 5, 15, 12, 30, 0).getTime());
+    // The wall clock where it was taken, without a zone (no offset tag).
+    expect(rotated.meta.taken).toEqual({ local: Date.UTC(2021, 5, 15, 12, 30, 0), offsetMinutes: null });
     expect(rotated.meta.camera).toBe('Canon EOS 5D Mark IV');
     expect(rotated.meta.latitude).toBeCloseTo(48.8584, 3);
     expect(rotated.meta.longitude).toBeCloseTo(2.2945, 3);
     for (const entry of corpus.entries.filter((e) => e.kind === 'photo')) {
       const { meta } = await openImage(corpus.abs(entry));
-      expect({ file: entry.relPath, takenAt: meta.takenAt, camera: meta.camera }).toEqual({
+      expect({ file: entry.relPath, takenAt: meta.taken && instantOf(meta.taken.local), camera: meta.camera }).toEqual({
         file: entry.relPath,
         takenAt: entry.takenAt ?? null,
         camera: entry.camera ?? null,
@@ -108,7 +110,7 @@ describe('openImage over the corpus', () => {
     const years = new Set<number>();
     for (const entry of corpus.entries.filter((e) => e.takenAt !== undefined)) {
       const { meta } = await openImage(corpus.abs(entry));
-      years.add(new Date(meta.takenAt!).getFullYear());
+      years.add(new Date(meta.taken!.local).getUTCFullYear());
     }
     expect([...years].sort()).toEqual([2019, 2021, 2023]);
   });

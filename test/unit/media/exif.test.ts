@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { parseExifDate, readExif, tidyCamera } from '../../../src-main/core/media/exif.ts';
 
 describe('parseExifDate', () => {
+  const local = (y: number, mo: number, d: number, h: number, mi: number, sec = 0) => Date.UTC(y, mo - 1, d, h, mi, sec);
   it.each([
-    ['a plain EXIF date as local wall-clock time', '2021:06:15 10:30:00', undefined, new Date(2021, 5, 15, 10, 30, 0).getTime()],
-    ['a date with its offset tag as the exact instant', '2021:06:15 10:30:00', '+02:00', Date.UTC(2021, 5, 15, 8, 30, 0)],
-    ['a negative offset', '2019:12:31 23:00:00', '-05:00', Date.UTC(2020, 0, 1, 4, 0, 0)],
-    ['dashes and a T separator', '2023-11-20T09:00:00', undefined, new Date(2023, 10, 20, 9, 0, 0).getTime()],
-    ['a date without seconds', '2023:11:20 09:00', undefined, new Date(2023, 10, 20, 9, 0, 0).getTime()],
+    ['a plain EXIF date as the wall clock where it was taken', '2021:06:15 10:30:00', undefined, { local: local(2021, 6, 15, 10, 30), offsetMinutes: null }],
+    ['a date with its offset tag, kept apart', '2021:06:15 10:30:00', '+02:00', { local: local(2021, 6, 15, 10, 30), offsetMinutes: 120 }],
+    ['a negative offset', '2019:12:31 23:00:00', '-05:00', { local: local(2019, 12, 31, 23, 0), offsetMinutes: -300 }],
+    ['an offset without a colon', '2019:12:31 23:00:00', '+0930', { local: local(2019, 12, 31, 23, 0), offsetMinutes: 570 }],
+    ['an impossible offset as none', '2019:12:31 23:00:00', '+25:00', { local: local(2019, 12, 31, 23, 0), offsetMinutes: null }],
+    ['dashes and a T separator', '2023-11-20T09:00:00', undefined, { local: local(2023, 11, 20, 9, 0), offsetMinutes: null }],
+    ['a date without seconds', '2023:11:20 09:00', undefined, { local: local(2023, 11, 20, 9, 0), offsetMinutes: null }],
   ])('reads %s', (_label, value, offset, expected) => {
-    expect(parseExifDate(value, offset)).toBe(expected);
+    expect(parseExifDate(value, offset)).toEqual(expected);
   });
 
   it.each([
@@ -42,6 +45,6 @@ describe('tidyCamera', () => {
 
 describe('readExif', () => {
   it('gives no facts, and no error, for data that is not EXIF', async () => {
-    expect(await readExif(Buffer.from('definitely not exif'))).toEqual({ takenAt: null, camera: null, latitude: null, longitude: null });
+    expect(await readExif(Buffer.from('definitely not exif'))).toEqual({ taken: null, camera: null, latitude: null, longitude: null });
   });
 });

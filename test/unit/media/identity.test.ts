@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaError } from '../../../src-main/core/errors.ts';
-import { contentHash } from '../../../src-main/core/media/identity.ts';
+import { contentHash, contentIdentity, identityOfBytes, quickHash } from '../../../src-main/core/media/identity.ts';
 import { removeDir, tempDir } from './helpers.ts';
 
 async function hashOf(file: string): Promise<string> {
@@ -56,6 +56,31 @@ describe('contentHash', () => {
     await fs.writeFile(path.join(dir, 'c.jpg'), Buffer.concat([large, Buffer.from([0])]));
     const hashes = new Set([await hashOf(path.join(dir, 'a.jpg')), await hashOf(path.join(dir, 'b.jpg')), await hashOf(path.join(dir, 'c.jpg'))]);
     expect(hashes.size).toBe(3);
+  });
+
+  it('tells apart files that share their size, first MiB and last 64 KiB (scans with equal margins)', async () => {
+    const middle = Buffer.from(large);
+    middle[large.length >> 1] ^= 0xff;
+    await fs.writeFile(path.join(dir, 'a.tif'), large);
+    await fs.writeFile(path.join(dir, 'b.tif'), middle);
+    expect(await hashOf(path.join(dir, 'b.tif'))).not.toBe(await hashOf(path.join(dir, 'a.tif')));
+    // The quick hash cannot: it only finds candidates, which the full hash confirms.
+    expect(await quickHash(path.join(dir, 'b.tif'), middle.length)).toBe(await quickHash(path.join(dir, 'a.tif'), large.length));
+  });
+
+  it('gives the same identity for bytes in memory as for the file holding them', async () => {
+    for (const bytes of [large, small, Buffer.alloc(0)]) {
+      await fs.writeFile(path.join(dir, 'same.jpg'), bytes);
+      expect(await identityOfBytes(bytes)).toEqual(await contentIdentity(path.join(dir, 'same.jpg'), bytes.length));
+    }
+  });
+
+  it('refuses a file that grew past its recorded size: it is still being written', async () => {
+    await fs.writeFile(path.join(dir, 'growing.jpg'), small);
+    await expect(contentHash(path.join(dir, 'growing.jpg'), small.length - 10)).rejects.toMatchObject({
+      code: 'file-unreadable',
+      reason: expect.stringMatching(/changed while reading/),
+    });
   });
 
   it('is a sha256 hex string', async () => {

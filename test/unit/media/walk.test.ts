@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibraryError } from '../../../src-main/core/errors.ts';
 import { checkFolderOnline, type FoundFile, PHOTO_EXTENSIONS, walkPhotos, type WalkIssue } from '../../../src-main/core/media/walk.ts';
+import { displayPath, fsPath } from '../../../src-main/core/media/path-key.ts';
 import { writeJpegScene } from '../../fixtures/photos.ts';
 import { canTestPermissions, type Corpus, makeCorpus, openToOthers, removeDir, runUnprivileged, tempDir } from './helpers.ts';
 
@@ -64,7 +65,7 @@ describe('walkPhotos over the corpus', () => {
   });
 
   it('reports a broken symlink as an issue instead of failing', () => {
-    expect(issues).toEqual([{ path: corpus.abs('Trips/gone.jpg'), reason: 'broken symbolic link' }]);
+    expect(issues).toEqual([{ path: corpus.abs('Trips/gone.jpg'), reason: 'broken symbolic link', kind: 'link' }]);
   });
 
   it('gives absolute paths with the size and mtime of the file', async () => {
@@ -73,6 +74,7 @@ describe('walkPhotos over the corpus', () => {
       const stats = await fs.stat(file.path);
       expect(file.size).toBe(stats.size);
       expect(file.mtimeMs).toBe(stats.mtimeMs);
+      expect(file.ctimeMs).toBe(stats.ctimeMs);
       expect(PHOTO_EXTENSIONS.has(file.ext)).toBe(true);
     }
   });
@@ -105,6 +107,39 @@ describe('walkPhotos with symlinks to folders', () => {
   it('follows a link to a folder outside the root, and enters each real folder once', async () => {
     const paths = (await collect(path.join(base, 'root'))).map((f) => path.relative(base, f.path));
     expect(paths).toEqual([path.join('root', 'a', 'inside.jpg'), path.join('root', 'b-linked', 'outside.jpg')]);
+  });
+
+  it('gives each file its real path too', async () => {
+    const found = await collect(path.join(base, 'root'));
+    expect(found.map((f) => path.relative(base, f.real))).toEqual([path.join('root', 'a', 'inside.jpg'), path.join('elsewhere', 'outside.jpg')]);
+  });
+
+  it('never enters an excluded folder, however it is reached', async () => {
+    const found = await collect(path.join(base, 'root'), { exclude: [path.join(base, 'elsewhere')] });
+    expect(found.map((f) => path.relative(base, f.path))).toEqual([path.join('root', 'a', 'inside.jpg')]);
+    expect(await collect(path.join(base, 'root'), { exclude: [path.join(base, 'root')] })).toEqual([]);
+  });
+});
+
+describe('walkPhotos over names that are not valid UTF-8', () => {
+  let base: string;
+  const raw = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  beforeAll(async () => {
+    base = await tempDir('walk-bytes');
+    await writeJpegScene(path.join(base, 'ok.jpg'), tiny);
+    const bytes = await fs.readFile(path.join(base, 'ok.jpg'));
+    await fs.writeFile(raw(base, '/Et', [0xe9], '.jpg'), bytes);
+    await fs.mkdir(raw(base, '/Caf', [0xe9]));
+    await fs.writeFile(raw(base, '/Caf', [0xe9], '/r', [0xf6], 'd.jpg'), bytes);
+  });
+  afterAll(() => removeDir(base));
+
+  it('finds every file, under keys that lead back to it', async () => {
+    const issues: WalkIssue[] = [];
+    const found = await collect(base, { onIssue: (issue) => issues.push(issue) });
+    expect(issues).toEqual([]);
+    expect(found.map((f) => displayPath(path.relative(base, f.path))).sort()).toEqual([path.join('Café', 'röd.jpg'), 'Eté.jpg', 'ok.jpg']);
+    for (const file of found) expect((await fs.stat(fsPath(file.path))).size).toBe(file.size);
   });
 });
 
@@ -142,7 +177,7 @@ describe.runIf(canTestPermissions)('permission denied', () => {
   it('reports an unreadable subfolder through onIssue and walks the rest', async () => {
     const result = await runUnprivileged<{ files: string[]; issues: WalkIssue[] }>('walk', path.join(base, 'root'));
     expect(result.files).toEqual([path.join(base, 'root/open/ok.jpg'), path.join(base, 'root/zz.jpg')]);
-    expect(result.issues).toEqual([{ path: path.join(base, 'root/secret'), reason: 'permission denied' }]);
+    expect(result.issues).toEqual([{ path: path.join(base, 'root/secret'), reason: 'permission denied', kind: 'folder' }]);
   });
 
   it('says an unreadable folder is offline', async () => {
