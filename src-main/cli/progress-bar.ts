@@ -2,6 +2,7 @@ import { formatEta } from './format.ts';
 import type { IndexProgress } from '../core/api/contract.ts';
 
 export function progressLine(p: IndexProgress, width = 24): string {
+  if (p.phase === 'waiting') return `Waiting for ${p.waitingFor ?? 'another photo-search process'} to finish writing the library…`;
   if (p.phase === 'scanning') return `Scanning… ${p.found} ${p.found === 1 ? 'photo' : 'photos'} found`;
   const done = p.embedded + p.failed;
   const total = Math.max(p.toEmbed, done);

@@ -189,31 +189,3 @@ describe('without a model', () => {
     }
   });
 });
-
-describe('a photo that crashes the decoder', () => {
-  it('is retried after one crash and quarantined after two, while the rest is indexed', async () => {
-    const photos = path.join(root, 'poison', 'photos');
-    const libraryDir = path.join(root, 'poison', 'library');
-    const files = await writeFolder(photos, 6);
-    const [once, twice] = files;
-    // What a process that died while decoding leaves behind: the photos in flight and how often they were.
-    fs.mkdirSync(libraryDir, { recursive: true });
-    fs.writeFileSync(path.join(libraryDir, 'decoding.json'), JSON.stringify({ [once]: 1, [twice]: 2 }));
-
-    const service = openService(libraryDir);
-    try {
-      const run = await service.index({ paths: [photos] });
-      expect(run).toMatchObject({ embedded: 5, failed: 1 });
-      const status = await service.status();
-      expect(status.failures).toEqual([expect.objectContaining({ path: twice, reason: expect.stringMatching(/stopped twice while reading this file/) })]);
-      expect(await allPaths(service)).toEqual(files.filter((f) => f !== twice).sort());
-
-      await writeJpegScene(twice, { colour: 'red', pattern: 'plain', width: 200, height: 100 });
-      const fixed = await service.index({});
-      expect(fixed).toMatchObject({ embedded: 1, failed: 0 });
-      expect((await service.status()).failures).toEqual([]);
-    } finally {
-      await service.close();
-    }
-  });
-});

@@ -1,14 +1,18 @@
 import os from 'node:os';
+import path from 'node:path';
 import type { IndexProgress } from '../api/contract.ts';
+import { dateTaken } from '../media/date-taken.ts';
 import type { DecodeLimits } from '../media/decode.ts';
+import { realKey } from '../media/path-key.ts';
 import type { ClipModel } from '../models/types.ts';
 import type { ModelIndex } from '../search/model-index.ts';
 import type { LibraryStore } from '../store/library-store.ts';
 import { runPipeline, type EmbeddedPhoto, type FailedPhoto } from './pipeline.ts';
-import { emptyPlan, type EmbedJob, type ScanPlan } from './plan.ts';
+import { describeHeld, emptyPlan, type EmbedJob, type ScanPlan } from './plan.ts';
 import { ProgressTracker } from './progress.ts';
-import { scanFolders } from './scan.ts';
-import { DecodeSuspects, QUARANTINE_REASON } from './suspects.ts';
+import { datePath, scanFolders } from './scan.ts';
+import { defaultDecodeProbe, type DecodeProbe } from './decode-probe.ts';
+import { DecodeSuspects } from './suspects.ts';
 
 export interface IndexRunOptions {
   folderIds: readonly number[];
@@ -24,6 +28,14 @@ export interface IndexRunOptions {
   onProgress?: (p: IndexProgress) => void;
   /** Side file naming the photos being decoded, to quarantine one that crashes the process. */
   suspectsFile?: string;
+  /** Decodes a suspect photo in isolation before it is quarantined; defaults to a child process (decode-probe.ts). */
+  decodeProbe?: DecodeProbe;
+  /** Tries the quarantined photos again (each on its own first). */
+  retryQuarantined?: boolean;
+  /** Folders never scanned besides the library's own (the folder holding its database), e.g. another folder the app writes to. */
+  exclude?: readonly string[];
+  /** Remove photos no longer found even when they are most of a folder (scan.ts holds such removals otherwise): the user confirmed. */
+  allowRemovals?: boolean;
 }
 
 const PROGRESS_INTERVAL_MS = 250;
@@ -42,7 +54,10 @@ export function defaultTuning(cores = os.availableParallelism()): { batchSize: n
 export async function indexLibrary(store: LibraryStore, model: ClipModel, index: ModelIndex, opts: IndexRunOptions): Promise<IndexProgress> {
   const tracker = new ProgressTracker();
   const tuning = defaultTuning();
-  const suspects = opts.suspectsFile ? new DecodeSuspects(opts.suspectsFile) : null;
+  const probe = opts.decodeProbe ?? defaultDecodeProbe();
+  const suspects = opts.suspectsFile ? new DecodeSuspects(opts.suspectsFile, (photo) => probe(photo, model.preprocess, opts.limits)) : null;
+  if (opts.retryQuarantined) suspects?.retryQuarantined();
+  const folderPaths = new Map(store.folders.list().map((f) => [f.id, f.path]));
   let lastEmit = 0;
   const emit = (force = false) => {
     const now = Date.now();
@@ -64,6 +79,8 @@ export async function indexLibrary(store: LibraryStore, model: ClipModel, index:
               emit();
             },
             onOffline: (folder) => tracker.state.offline.push(folder),
+            exclude: await excludedFolders(store, opts.exclude ?? []),
+            allowRemovals: opts.allowRemovals,
           });
     applyPlan(store, model, index, plan, tracker);
     const planned = new Set(plan.jobs.map((j) => j.photoId));
@@ -74,7 +91,7 @@ export async function indexLibrary(store: LibraryStore, model: ClipModel, index:
         .filter((p) => !planned.has(p.id))
         .map((p): EmbedJob => ({ kind: 'missing', path: p.path, folderId: p.folderId, photoId: p.id })),
     ];
-    const jobs = suspects ? quarantine(store, candidates, suspects.quarantined(), tracker) : candidates;
+    const jobs = suspects ? quarantine(store, candidates, await suspects.quarantined(), tracker) : candidates;
     tracker.state.phase = 'embedding';
     tracker.state.toEmbed = jobs.length;
     emit(true);
@@ -89,7 +106,7 @@ export async function indexLibrary(store: LibraryStore, model: ClipModel, index:
       onDecodeStart: (job) => suspects?.started(job.path),
       onDecodeEnd: (job) => suspects?.finished(job.path),
       onBatch: (embedded, failed) => {
-        writeBatch(store, model, index, embedded, failed);
+        writeBatch(store, model, index, embedded, failed, folderPaths);
         tracker.state.embedded += embedded.length;
         for (let i = 0; i < failed.length; i++) tracker.embedFailed();
         if (Date.now() - lastCheckpoint > (opts.checkpointMs ?? 30_000)) {
@@ -112,9 +129,9 @@ export async function indexLibrary(store: LibraryStore, model: ClipModel, index:
 }
 
 /** Records quarantined photos as failures and leaves them out of the run. */
-function quarantine(store: LibraryStore, jobs: EmbedJob[], paths: string[], tracker: ProgressTracker): EmbedJob[] {
-  if (paths.length === 0) return jobs;
-  const skip = new Set(paths);
+function quarantine(store: LibraryStore, jobs: EmbedJob[], held: Array<{ path: string; reason: string }>, tracker: ProgressTracker): EmbedJob[] {
+  if (held.length === 0) return jobs;
+  const skip = new Map(held.map((h) => [h.path, h.reason]));
   store.transaction(() => {
     for (const job of jobs.filter((j) => skip.has(j.path))) {
       const stat = job.stat ?? store.photos.byPath(job.path);
@@ -124,8 +141,8 @@ function quarantine(store: LibraryStore, jobs: EmbedJob[], paths: string[], trac
         folderId: job.folderId,
         size: stat.size,
         mtimeMs: stat.mtimeMs,
-        code: 'decode-failed',
-        reason: QUARANTINE_REASON,
+        code: 'decoder-crash',
+        reason: skip.get(job.path)!,
       });
       tracker.state.failed++;
     }
@@ -133,21 +150,48 @@ function quarantine(store: LibraryStore, jobs: EmbedJob[], paths: string[], trac
   return jobs.filter((j) => !skip.has(j.path));
 }
 
+/**
+ * The library's own folder (the one holding its database: thumbnails, indexes,
+ * models) and `extra`, as real path keys: never scanned, even inside a photo folder.
+ */
+async function excludedFolders(store: LibraryStore, extra: readonly string[]): Promise<string[]> {
+  const dirs = [path.dirname(store.db.name), ...extra];
+  return Promise.all(dirs.map((dir) => realKey(path.resolve(dir)).catch(() => path.resolve(dir))));
+}
+
 function applyPlan(store: LibraryStore, model: ClipModel, index: ModelIndex, plan: ScanPlan, tracker: ProgressTracker): void {
   const copied: Array<{ photoId: number }> = [];
+  const folderPaths = new Map(store.folders.list().map((f) => [f.id, f.path]));
+  // A date read from a name or the file time follows the file to its new name; an EXIF date stays.
+  const redated = (photoId: number, folderId: number, file: { path: string; mtimeMs: number }) => {
+    const source = store.photos.record(photoId);
+    if (!source || source.dateSource === 'exif') return undefined;
+    const taken = dateTaken({ exif: null, relativePath: datePath(folderPaths.get(folderId) ?? '', file.path), mtimeMs: file.mtimeMs });
+    return { takenAt: taken.instant, takenLocal: taken.local, takenOffset: null, dateSource: taken.source };
+  };
+  const now = Date.now();
   store.transaction(() => {
-    for (const m of plan.moves) store.photos.move(m.photoId, m.folderId, m.file);
-    for (const t of plan.touches) store.photos.touch(t.photoId, t.size, t.mtimeMs);
+    for (const m of plan.moves) store.photos.move(m.photoId, m.folderId, m.file, redated(m.photoId, m.folderId, m.file));
+    for (const t of plan.touches) store.photos.touch(t.photoId, t.facts, t.identity);
+    for (const r of plan.redates) store.photos.redate(r.photoId, r.taken);
     for (const c of plan.copies) {
       const source = store.photos.record(c.fromPhotoId);
       if (!source) continue;
       const id = store.photos.insert({ ...source, ...c.file, folderId: c.folderId });
+      const taken = redated(id, c.folderId, c.file);
+      if (taken) store.photos.redate(id, taken);
       store.embeddings.copy(c.fromPhotoId, id);
       copied.push({ photoId: id });
     }
     store.photos.remove(plan.gone.map((g) => g.id));
+    store.photos.markMissing(plan.returned, null);
+    store.photos.markMissing(
+      plan.held.flatMap((h) => h.photos.filter((p) => p.missingSince === null).map((p) => p.id)),
+      now,
+    );
     store.failures.clear(plan.clearedFailures);
     store.failures.clear([...plan.moves.map((m) => m.file.path), ...plan.copies.map((c) => c.file.path)]);
+    for (const failure of [...plan.unreadable, ...plan.failures]) store.failures.record(failure);
     if (plan.gone.length > 0 || copied.length > 0) store.embeddings.bumpAll();
   });
   index.remove(plan.gone.map((g) => g.id));
@@ -157,23 +201,51 @@ function applyPlan(store: LibraryStore, model: ClipModel, index: ModelIndex, pla
   }
   tracker.state.reused = plan.moves.length + plan.copies.length;
   tracker.state.removed = plan.gone.length;
-  tracker.state.unchanged = plan.unchanged + plan.touches.length;
+  tracker.state.unchanged = plan.unchanged + plan.touches.filter((t) => t.identity).length;
+  tracker.state.failed += plan.failures.length;
+  tracker.state.held = plan.held.map((h) =>
+    describeHeld(
+      h.folder,
+      h.photos.map((p) => p.path),
+      h.of,
+    ),
+  );
 }
 
-function writeBatch(store: LibraryStore, model: ClipModel, index: ModelIndex, embedded: EmbeddedPhoto[], failed: FailedPhoto[]): void {
+/**
+ * Writes one batch: each embedded photo's row (its file as the decode read it, its
+ * content hashes, its date where it was taken) and vector; each failure with why.
+ */
+function writeBatch(
+  store: LibraryStore,
+  model: ClipModel,
+  index: ModelIndex,
+  embedded: EmbeddedPhoto[],
+  failed: FailedPhoto[],
+  folderPaths: ReadonlyMap<number, string>,
+): void {
   const written: Array<{ id: number; vector: Float32Array }> = [];
   const dropped: number[] = [];
   store.transaction(() => {
     for (const { job, meta, vector } of embedded) {
       let id = job.photoId;
       if (job.stat) {
+        const { facts, identity } = meta;
+        const taken = dateTaken({ exif: meta.taken, relativePath: datePath(folderPaths.get(job.folderId) ?? '', job.path), mtimeMs: facts.mtimeMs });
         const record = {
-          ...job.stat,
+          path: job.path,
+          realPath: job.stat.realPath,
+          ...facts,
+          ...identity,
           folderId: job.folderId,
           width: meta.width,
           height: meta.height,
           format: meta.format,
-          takenAt: meta.takenAt ?? job.stat.mtimeMs,
+          ext: job.stat.ext,
+          takenAt: taken.instant,
+          takenLocal: taken.local,
+          takenOffset: taken.offsetMinutes,
+          dateSource: taken.source,
           camera: meta.camera,
           latitude: meta.latitude,
           longitude: meta.longitude,

@@ -1,18 +1,18 @@
 import { MediaError, errorMessage } from '../errors.ts';
-import type { DecodeLimits, PhotoMeta } from '../media/decode.ts';
+import type { DecodeLimits } from '../media/decode.ts';
 import type { ClipModel } from '../models/types.ts';
-import { decodeForModel } from './decode-for-model.ts';
+import { decodeForModel, type DecodedMeta } from './decode-for-model.ts';
 import type { EmbedJob } from './plan.ts';
 
 export interface DecodedPhoto {
   job: EmbedJob;
-  meta: PhotoMeta;
+  meta: DecodedMeta;
   pixels: Float32Array;
 }
 
 export interface EmbeddedPhoto {
   job: EmbedJob;
-  meta: PhotoMeta;
+  meta: DecodedMeta;
   vector: Float32Array;
 }
 

@@ -32,13 +32,16 @@ export function openDatabase(libraryDir: string, opts: DatabaseOptions = {}): Da
   try {
     // The version is checked before anything is written, so a newer library is left byte for byte as it was.
     checkVersion(db, file);
+    db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    // Rows replaced by INSERT OR REPLACE must fire their delete triggers too, which keep the index stamps (migrations.ts).
+    db.pragma('recursive_triggers = ON');
     // Searches read thousands of vectors at a time; a memory map spares a copy per page.
     db.pragma('mmap_size = 1073741824');
-    migrate(db, file);
+    // A new or migrated library goes into the main file at once, so its identity survives a lost log.
+    if (migrate(db, file) > 0) checkpointDatabase(db);
   } catch (err) {
     db.close();
     throw err;
@@ -68,18 +71,45 @@ function checkVersion(db: Database, file: string): number {
   return version;
 }
 
-export function migrate(db: Database, file: string, target = SCHEMA_VERSION): void {
-  const version = checkVersion(db, file);
-  for (let v = version; v < target; v++) {
+/**
+ * Brings the database to schema `target`, one migration per transaction, and
+ * returns how many it ran. Each step takes the write lock first and reads the
+ * version again under it, so two processes opening a new library at once do not
+ * both run the same migration.
+ */
+export function migrate(db: Database, file: string, target = SCHEMA_VERSION): number {
+  let ran = 0;
+  for (;;) {
+    const version = checkVersion(db, file);
+    if (version >= target) return ran;
     db.transaction(() => {
-      migrations[v](db);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+      if (checkVersion(db, file) !== version) return;
+      migrations[version](db);
+      db.pragma(`user_version = ${version + 1}`);
+      ran++;
+    }).immediate();
   }
 }
 
+/**
+ * Copies everything committed in the write-ahead log into the main database file
+ * (and flushes it), so a copy or backup of library.sqlite alone holds the whole
+ * library. Never waits: frames a reader in another process still needs stay in the
+ * log. Returns true when the log held nothing the main file lacks afterwards.
+ * Source: https://www.sqlite.org/pragma.html#pragma_wal_checkpoint (PASSIVE).
+ */
+export function checkpointDatabase(db: Database): boolean {
+  if (!db.open || db.readonly) return false;
+  const [result] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+  return result.busy === 0 && result.log === result.checkpointed;
+}
+
+/** Folds the log into the main file, then closes. */
 export function closeDatabase(db: Database): void {
   if (!db.open) return;
-  if (!db.readonly) db.pragma('optimize');
+  if (!db.readonly) {
+    db.pragma('optimize');
+    checkpointDatabase(db);
+  }
   db.close();
 }

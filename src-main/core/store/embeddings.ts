@@ -1,18 +1,27 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { pairDigest } from '../vectors/digest.ts';
 import { fromBlob, toBlob } from '../vectors/math.ts';
 
+/** Where one model's embeddings stand; kept by triggers on every change (migrations.ts addIndexStamps). */
 export interface ModelStamp {
   modelId: string;
   dim: number;
+  /** Vectors stored for the model. */
   count: number;
+  /** Counts changes to the model's vectors; only ever grows. */
   generation: number;
+  /** Digest of the model's (photo id, vector) pairs (vectors/digest.ts). */
+  digest: number;
 }
 
 /**
- * One L2-normalised vector per photo and model. `generation` counts changes per
- * model, so a derived index can tell whether it is still in step with this table.
+ * One L2-normalised vector per photo and model, each with the digest of its
+ * (photo id, vector) pair, so a derived index can tell cheaply whether it still
+ * holds exactly what this table holds.
  */
 export class EmbeddingTable {
+  private stampStmt: Statement | null = null;
+
   constructor(private readonly db: Database) {}
 
   registerModel(model: { id: string; dim: number; name: string; dir: string }): void {
@@ -25,23 +34,25 @@ export class EmbeddingTable {
   }
 
   put(photoId: number, modelId: string, preprocessVersion: string, vector: Float32Array): void {
+    this.putBlob(photoId, modelId, preprocessVersion, toBlob(vector));
+  }
+
+  private putBlob(photoId: number, modelId: string, preprocessVersion: string, blob: Buffer): void {
     this.db
       .prepare(
-        `INSERT INTO embeddings (photo_id, model_id, preprocess_version, vector) VALUES (?, ?, ?, ?)
-         ON CONFLICT(model_id, photo_id) DO UPDATE SET preprocess_version = excluded.preprocess_version, vector = excluded.vector`,
+        `INSERT INTO embeddings (photo_id, model_id, preprocess_version, vector, digest) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(model_id, photo_id) DO UPDATE SET preprocess_version = excluded.preprocess_version, vector = excluded.vector,
+           digest = excluded.digest`,
       )
-      .run(photoId, modelId, preprocessVersion, toBlob(vector));
+      .run(photoId, modelId, preprocessVersion, blob, pairDigest(photoId, blob));
   }
 
   /** A copy of a file already in the library reuses its vectors instead of running the model again. */
   copy(fromPhotoId: number, toPhotoId: number): string[] {
-    const rows = this.db.prepare('SELECT model_id AS modelId FROM embeddings WHERE photo_id = ?').all(fromPhotoId) as Array<{ modelId: string }>;
-    this.db
-      .prepare(
-        `INSERT OR REPLACE INTO embeddings (photo_id, model_id, preprocess_version, vector)
-         SELECT ?, model_id, preprocess_version, vector FROM embeddings WHERE photo_id = ?`,
-      )
-      .run(toPhotoId, fromPhotoId);
+    const rows = this.db
+      .prepare('SELECT model_id AS modelId, preprocess_version AS preprocessVersion, vector FROM embeddings WHERE photo_id = ?')
+      .all(fromPhotoId) as Array<{ modelId: string; preprocessVersion: string; vector: Buffer }>;
+    for (const r of rows) this.putBlob(toPhotoId, r.modelId, r.preprocessVersion, r.vector);
     return rows.map((r) => r.modelId);
   }
 
@@ -95,18 +106,25 @@ export class EmbeddingTable {
     }
   }
 
-  *all(modelId: string): Generator<{ id: number; vector: Float32Array }> {
-    const stmt = this.db.prepare('SELECT photo_id AS id, vector FROM embeddings WHERE model_id = ?');
-    for (const row of stmt.iterate(modelId) as IterableIterator<{ id: number; vector: Buffer }>) {
-      yield { id: row.id, vector: fromBlob(row.vector) };
+  *all(modelId: string): Generator<{ id: number; vector: Float32Array; digest: number }> {
+    const stmt = this.db.prepare('SELECT photo_id AS id, vector, digest FROM embeddings WHERE model_id = ?');
+    for (const row of stmt.iterate(modelId) as IterableIterator<{ id: number; vector: Buffer; digest: number }>) {
+      yield { id: row.id, vector: fromBlob(row.vector), digest: row.digest };
     }
   }
 
+  /** Each photo's pair digest for the model, as [photo id, digest] rows read from an index without touching the vectors. */
+  digests(modelId: string): Array<[id: number, digest: number]> {
+    return this.db.prepare('SELECT photo_id, digest FROM embeddings INDEXED BY embeddings_digest WHERE model_id = ?').raw().all(modelId) as Array<
+      [number, number]
+    >;
+  }
+
+  /** One row read by a statement prepared once, so it is cheap enough to call before every query (about 10 µs). */
   stamp(modelId: string): ModelStamp | undefined {
-    const row = this.db.prepare('SELECT dim, generation FROM models WHERE model_id = ?').get(modelId) as { dim: number; generation: number } | undefined;
-    if (!row) return undefined;
-    const { n } = this.db.prepare('SELECT count(*) AS n FROM embeddings WHERE model_id = ?').get(modelId) as { n: number };
-    return { modelId, dim: row.dim, count: n, generation: row.generation };
+    this.stampStmt ??= this.db.prepare('SELECT dim, vectors AS count, generation, digest FROM models WHERE model_id = ?');
+    const row = this.stampStmt.get(modelId) as Omit<ModelStamp, 'modelId'> | undefined;
+    return row ? { modelId, ...row } : undefined;
   }
 
   coverage(): Array<{ modelId: string; name: string | null; dir: string | null; embedded: number }> {

@@ -26,28 +26,45 @@ const MAX_ID = 2 ** 32 - 1;
 
 type NativeIndex = InstanceType<typeof hnswlib.HierarchicalNSW>;
 
-/** What the index must agree with to be trusted; generation is the store's change counter for the model. */
+/**
+ * What an index holds, as the store describes it (store/embeddings.ts ModelStamp):
+ * a saved index is trusted only when its stamp says it holds exactly what the
+ * library holds now.
+ */
 export interface IndexStamp {
+  /** Identity of the library the vectors belong to, made when the library was created. */
+  library: string;
   modelId: string;
   dim: number;
   count: number;
+  /** The store's change counter for the model when the index was known to hold exactly its vectors. */
   generation: number;
+  /** Digest of the (id, vector) pairs the index holds (digest.ts). */
+  digest: number;
 }
 
 export interface OpenResult {
   index: HnswIndex;
   rebuilt: boolean;
-  /** Why it was rebuilt: 'missing', 'stale: ...' or 'unreadable: ...'. */
+  /** Why it was rebuilt: 'missing', 'stale: ...', 'behind: ...' or 'unreadable: ...'. */
   reason?: string;
+  /** The stamp of the saved index that was not used, when its sidecar could be read. */
+  saved?: IndexStamp;
 }
 
-type Loaded = { index: HnswIndex } | { reason: string };
+/** A saved index that may be used, or why not (and the stamp it carries, when readable). */
+export type Loaded = { index: HnswIndex } | { reason: string; saved: IndexStamp | null };
 
 function stampDifference(saved: IndexStamp, expected: IndexStamp): string | null {
-  if (saved.modelId !== expected.modelId) return `built for model ${saved.modelId}, expected ${expected.modelId}`;
-  if (saved.dim !== expected.dim) return `dimension ${saved.dim}, expected ${expected.dim}`;
-  if (saved.generation !== expected.generation) return `generation ${saved.generation}, library is at ${expected.generation}`;
-  if (saved.count !== expected.count) return `${saved.count} vectors, library has ${expected.count}`;
+  if (saved.library !== expected.library) return `stale: built for another library (${saved.library}, this one is ${expected.library})`;
+  if (saved.modelId !== expected.modelId) return `stale: built for model ${saved.modelId}, expected ${expected.modelId}`;
+  if (saved.dim !== expected.dim) return `stale: dimension ${saved.dim}, expected ${expected.dim}`;
+  if (saved.generation > expected.generation) {
+    return `behind: saved at change ${saved.generation} with ${saved.count} vectors, the library is at change ${expected.generation} with ${expected.count}`;
+  }
+  if (saved.count !== expected.count || saved.digest !== expected.digest) {
+    return `stale: holds other photos or vectors than the library (${saved.count} saved, ${expected.count} in the library)`;
+  }
   return null;
 }
 
@@ -99,32 +116,39 @@ export class HnswIndex {
     if ('index' in loaded) return { index: loaded.index, rebuilt: false };
     const index = HnswIndex.empty(expected.dim, Math.max(expected.count, INITIAL_CAPACITY));
     for (const { id, vector } of source()) index.add(id, vector);
-    return { index, rebuilt: true, reason: loaded.reason };
+    return { index, rebuilt: true, reason: loaded.reason, ...(loaded.saved ? { saved: loaded.saved } : {}) };
   }
 
-  private static load(file: string, expected: IndexStamp): Loaded {
-    if (!fs.existsSync(file)) return { reason: 'missing' };
+  /**
+   * The index saved at `file` if its sidecar vouches that it holds exactly what
+   * `expected` describes (same library, model, dimension, count and digest, saved no
+   * later than the library's state) and the file itself checks out; otherwise why
+   * not. Files are read only after every check a native loader could trip on.
+   */
+  static load(file: string, expected: IndexStamp): Loaded {
+    if (!fs.existsSync(file)) return { reason: 'missing', saved: null };
     const read = readSidecar(file);
-    if (!read.ok) return { reason: `${read.stale ? 'stale' : 'unreadable'}: ${read.why}` };
+    if (!read.ok) return { reason: `${read.stale ? 'stale' : 'unreadable'}: ${read.why}`, saved: null };
     const { sidecar } = read;
-    const difference = stampDifference(sidecar.stamp, expected);
-    if (difference !== null) return { reason: `stale: ${difference}` };
+    const saved = sidecar.stamp;
+    const difference = stampDifference(saved, expected);
+    if (difference !== null) return { reason: difference, saved };
 
     try {
       const bytes = fs.statSync(file).size;
-      if (bytes === 0 || bytes !== sidecar.bytes) return { reason: `unreadable: ${bytes} bytes, sidecar says ${sidecar.bytes}` };
+      if (bytes === 0 || bytes !== sidecar.bytes) return { reason: `unreadable: ${bytes} bytes, sidecar says ${sidecar.bytes}`, saved };
       const scan = scanHnswFile(file, expected.dim);
-      if (!scan.ok) return { reason: `unreadable: ${scan.why}` };
-      if (scan.info.crc32 !== sidecar.crc32) return { reason: 'unreadable: checksum differs from the sidecar' };
+      if (!scan.ok) return { reason: `unreadable: ${scan.why}`, saved };
+      if (scan.info.crc32 !== sidecar.crc32) return { reason: 'unreadable: checksum differs from the sidecar', saved };
       const live = scan.info.elements - sidecar.deleted.length;
-      if (live !== expected.count) return { reason: `stale: index holds ${live} vectors, library has ${expected.count}` };
+      if (live !== expected.count) return { reason: `stale: index holds ${live} vectors, library has ${expected.count}`, saved };
 
       const native = new hnswlib.HierarchicalNSW('cosine', expected.dim);
       native.readIndexSync(file);
-      if (native.getCurrentCount() !== scan.info.elements) return { reason: 'unreadable: loader disagrees with the file on its size' };
+      if (native.getCurrentCount() !== scan.info.elements) return { reason: 'unreadable: loader disagrees with the file on its size', saved };
       return { index: new HnswIndex(expected.dim, native, new Set(sidecar.deleted)) };
     } catch (err) {
-      return { reason: `unreadable: ${errorMessage(err)}` };
+      return { reason: `unreadable: ${errorMessage(err)}`, saved };
     }
   }
 
@@ -189,6 +213,7 @@ export class HnswIndex {
    */
   save(file: string, stamp: IndexStamp): void {
     if (stamp.dim !== this.dim) throw new InputError(String(stamp.dim), `This index holds ${this.dim}-dimensional vectors.`);
+    if (stamp.count !== this.size) throw new InputError(String(stamp.count), `This index holds ${this.size} vectors; a stamp must describe what it holds.`);
     const tmp = tempPathFor(file);
     let written: { bytes: number; crc32: number };
     try {
@@ -204,7 +229,14 @@ export class HnswIndex {
     }
     writeSidecar(file, {
       format: INDEX_FORMAT_VERSION,
-      stamp: { modelId: stamp.modelId, dim: stamp.dim, count: stamp.count, generation: stamp.generation },
+      stamp: {
+        library: stamp.library,
+        modelId: stamp.modelId,
+        dim: stamp.dim,
+        count: stamp.count,
+        generation: stamp.generation,
+        digest: stamp.digest,
+      },
       bytes: written.bytes,
       crc32: written.crc32,
       deleted: [...this.deleted],

@@ -4,15 +4,17 @@ import { LibraryError, errorMessage } from '../errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 
 /** Bumped whenever the sidecar fields or the build parameters change, so older files are rebuilt. */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 
 const count = z.number().int().nonnegative();
 
 const stampSchema = z.object({
+  library: z.string().min(1),
   modelId: z.string(),
   dim: z.number().int().positive(),
   count,
   generation: count,
+  digest: count,
 });
 
 const sidecarSchema = z.object({

@@ -14,7 +14,7 @@ const COUNT = 1200;
 const all = clusteredVectors(COUNT + 20, DIM, 30, 0.2, seededRandom(31));
 const records = all.slice(0, COUNT).map((vector, i) => ({ id: 10 * i + 7, vector }));
 const queries = all.slice(COUNT);
-const stamp: IndexStamp = { modelId: 'clip-test', dim: DIM, count: COUNT, generation: 42 };
+const stamp: IndexStamp = { library: 'library-a', modelId: 'clip-test', dim: DIM, count: COUNT, generation: 42, digest: 1234 };
 const source = () => records;
 
 let dir: string;
@@ -81,15 +81,32 @@ describe('HnswIndex save and open', () => {
   });
 
   it.each<[string, Partial<IndexStamp>]>([
-    ['a newer generation', { generation: 43 }],
+    ['another digest (other vectors)', { generation: 43, digest: 99 }],
     ['another count', { count: COUNT - 1 }],
     ['another model', { modelId: 'siglip-test' }],
+    ['another library', { library: 'library-b' }],
   ])('rebuilds a stale index when the library is at %s', (_label, change) => {
     const { results } = saved();
     const opened = HnswIndex.open(file, { ...stamp, ...change }, source);
     expect(opened.rebuilt).toBe(true);
     expect(opened.reason).toMatch(/^stale: /);
+    expect(opened.saved).toEqual(stamp);
     expect(resultsOf(opened.index)).toEqual(results);
+  });
+
+  it('uses a saved index at an older generation when it holds the same vectors', () => {
+    const { results } = saved();
+    const opened = HnswIndex.open(file, { ...stamp, generation: 50 }, () => {
+      throw new Error('must not rebuild');
+    });
+    expect(opened.rebuilt).toBe(false);
+    expect(resultsOf(opened.index)).toEqual(results);
+  });
+
+  it('says when the library is behind its saved index (it lost changes)', () => {
+    saved();
+    const opened = HnswIndex.open(file, { ...stamp, generation: 40, count: 10, digest: 7 }, () => records.slice(0, 10));
+    expect(opened).toMatchObject({ rebuilt: true, reason: expect.stringMatching(/^behind: saved at change 42 with 1200 vectors/), saved: stamp });
   });
 
   it('rebuilds when the library now uses another dimension', () => {
@@ -205,7 +222,7 @@ describe('HnswIndex save and open', () => {
     const { index } = saved();
     const firstSidecar = fs.readFileSync(sidecarFile());
     index.remove(records[0].id);
-    const next: IndexStamp = { ...stamp, count: COUNT - 1, generation: 43 };
+    const next: IndexStamp = { ...stamp, count: COUNT - 1, generation: 43, digest: 5 };
     index.save(file, next);
     fs.writeFileSync(sidecarFile(), firstSidecar);
 
@@ -220,7 +237,7 @@ describe('HnswIndex save and open', () => {
     const { index } = saved();
     const removed = records.filter((_, i) => i % 5 === 0).map((r) => r.id);
     for (const id of removed) index.remove(id);
-    const next: IndexStamp = { ...stamp, count: COUNT - removed.length, generation: 50 };
+    const next: IndexStamp = { ...stamp, count: COUNT - removed.length, generation: 50, digest: 6 };
     index.save(file, next);
 
     const opened = HnswIndex.open(file, next, () => {
@@ -239,7 +256,7 @@ describe('HnswIndex save and open', () => {
   });
 
   it('saves and reopens an empty index, which then accepts new vectors', () => {
-    const empty: IndexStamp = { ...stamp, count: 0, generation: 0 };
+    const empty: IndexStamp = { ...stamp, count: 0, generation: 0, digest: 0 };
     const { index } = HnswIndex.open(file, empty, () => []);
     index.save(file, empty);
     const opened = HnswIndex.open(file, empty, () => {
@@ -254,7 +271,7 @@ describe('HnswIndex save and open', () => {
   it('overwrites an earlier save in place, leaving no temp files behind', () => {
     const { index } = saved();
     index.add(1, queries[0]);
-    const next: IndexStamp = { ...stamp, count: COUNT + 1, generation: 43 };
+    const next: IndexStamp = { ...stamp, count: COUNT + 1, generation: 43, digest: 8 };
     index.save(file, next);
     expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['clip-test.hnsw', 'clip-test.hnsw.json']);
     const opened = HnswIndex.open(file, next, source);
