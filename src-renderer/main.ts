@@ -5,4 +5,4 @@ import './styles/app.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-mount(App, { target, props: { client: pickClient() } });
+mount(App, { target, props: { client: await pickClient() } });

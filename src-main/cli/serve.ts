@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import type { PhotoSearchService } from '../core/api/service.ts';
+import { loadBrowserSession, saveBrowserSession } from '../server/browser-session.ts';
+import { ensureInterfaceBuilt } from '../server/interface-build.ts';
+import { removeOpenPage, writeOpenPage } from '../server/open-page.ts';
 import { startServer } from '../server/server.ts';
 import { numberOption } from './args.ts';
 
@@ -15,10 +18,9 @@ interface ServeIo {
   err: NodeJS.WritableStream;
 }
 
-const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
-
-function openInBrowser(url: string): void {
-  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['explorer.exe', [url]] : ['xdg-open', [url]];
+/** Starts the user's browser on a file: its name, never the token, is all other users see of the command line. */
+export function openInBrowser(file: string): void {
+  const [command, args] = process.platform === 'darwin' ? ['open', [file]] : process.platform === 'win32' ? ['explorer.exe', [file]] : ['xdg-open', [file]];
   const child = spawn(command, args, { stdio: 'ignore', detached: true });
   child.on('error', () => {});
   child.unref();
@@ -36,14 +38,49 @@ function untilStopped(): Promise<string> {
   });
 }
 
-/** `photo-search serve`: the desktop interface in a browser on this machine, until Ctrl-C. */
-export async function serve(service: PhotoSearchService, values: Record<string, unknown>, io: ServeIo): Promise<number> {
-  const port = numberOption('port', values.port as string | undefined, 0, 65535) ?? 0;
-  const server = await startServer({ service, port, rendererDir: RENDERER_DIR });
-  io.out.write(`Photo search is open at ${server.url}\nOnly this machine can reach it; the link carries this run's access token. Ctrl-C stops it.\n`);
-  if (values.open) openInBrowser(server.url);
-  await untilStopped();
-  io.err.write('Stopping…\n');
-  await server.close();
+/**
+ * `photo-search serve`: the desktop interface in a browser on this machine, until
+ * Ctrl-C. The library keeps its token and port from one run to the next
+ * (browser-session.ts), so an open page reconnects after a restart; the interface
+ * is built first when needed (interface-build.ts).
+ */
+export async function serve(
+  service: PhotoSearchService,
+  values: Record<string, unknown>,
+  io: ServeIo,
+  open: (file: string) => void = openInBrowser,
+): Promise<number> {
+  const requested = numberOption('port', values.port as string | undefined, 0, 65535);
+  const libraryDir = service.paths.dir;
+  const session = await loadBrowserSession(libraryDir);
+  const rendererDir = await ensureInterfaceBuilt(() => io.err.write('Building the interface (once, and after it changes; this takes a little while)…\n'));
+  const server = await startServer({
+    service,
+    port: requested ?? session.port ?? 0,
+    anyPortIfBusy: requested === undefined,
+    rendererDir,
+    token: session.token,
+  });
+  await saveBrowserSession(libraryDir, { token: server.token, port: server.port });
+  const page = await writeOpenPage(libraryDir, server.port, server.url);
+  // Listening before the address is printed: whoever reads it may press Ctrl-C at once.
+  const stopped = untilStopped();
+  try {
+    io.out.write(
+      [
+        `Photo search is serving ${libraryDir} at ${server.origin}`,
+        `To open it, open this page in your browser (only you can read it; it carries the access token): ${pathToFileURL(page).href}`,
+        `or go to ${server.url}`,
+        'Only this machine can reach it, and only with the token. Ctrl-C stops it.',
+        '',
+      ].join('\n'),
+    );
+    if (values.open) open(page);
+    await stopped;
+    io.err.write('Stopping…\n');
+    await server.close();
+  } finally {
+    await removeOpenPage(page);
+  }
   return 0;
 }

@@ -1,8 +1,11 @@
 import fs from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { statusFor, toErrorBody } from '../core/api/dispatch.ts';
 import { contentTypeFor } from './content-types.ts';
 import type { ServedEngine } from './engine.ts';
+import { openIndexedFile, pathOfOpenFile } from './indexed-file.ts';
 import { sendError } from './respond.ts';
 
 /** Sizes the interface asks for: grid cells, high-density cells, and the lightbox preview. */
@@ -26,23 +29,31 @@ function notFound(res: ServerResponse, subject: string, message: string): void {
   sendError(res, 404, { code: 'not-found', message, subject });
 }
 
-/** Streams a file the engine named; the request only ever supplied an id. */
-async function sendFile(res: ServerResponse, file: string, contentType: string, cacheControl: string): Promise<void> {
-  const handle = await fs.promises.open(file, 'r').catch(() => null);
-  if (!handle) {
-    notFound(res, file, 'The file is no longer there. Re-index its folder to update the library.');
-    return;
+const CHANGED =
+  'is not the file that was indexed any more (it was changed, moved, replaced or is outside the library folders). Update the index to show it again.';
+
+/**
+ * Streams an open file and closes it when the response ends, fails or the client
+ * goes away: an abandoned download must not hold the file open until garbage collection.
+ */
+async function sendHandle(res: ServerResponse, handle: FileHandle, contentType: string, cacheControl: string): Promise<void> {
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+  } catch (err) {
+    await handle.close();
+    throw err;
   }
-  const stat = await handle.stat();
   res.writeHead(200, {
     'Content-Type': contentType,
-    'Content-Length': stat.size,
+    'Content-Length': size,
     'Cache-Control': cacheControl,
+    // A copy cached for a request with the token must never answer one without it.
+    Vary: 'X-Photo-Search-Token',
     'Content-Disposition': 'inline',
   });
-  const stream = handle.createReadStream();
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  // pipeline destroys the file stream (autoClose closes the handle) when `res` closes early.
+  await pipeline(handle.createReadStream({ autoClose: true }), res).catch(() => res.destroy());
 }
 
 export async function serveThumbnail(engine: ServedEngine, res: ServerResponse, idSegment: string, sizeParam: string | null): Promise<void> {
@@ -53,22 +64,33 @@ export async function serveThumbnail(engine: ServedEngine, res: ServerResponse, 
     sendError(res, 400, { code: 'invalid-input', message: `Thumbnail size must be one of ${THUMBNAIL_SIZES.join(', ')}.`, subject: sizeParam ?? '' });
     return;
   }
-  let file: string;
+  const indexed = engine.indexedFile(id);
+  if (!indexed) return notFound(res, String(id), `Photo ${id} is not in the library.`);
+  const photo = await openIndexedFile(indexed);
+  if (!photo) return notFound(res, String(id), `Photo ${id} ${CHANGED}`);
+  let thumbnail: string;
   try {
-    file = await engine.thumbnailFile(id, size);
+    // The thumbnail is made from the checked, open file, never from a name that may point elsewhere by now.
+    thumbnail = await engine.thumbnailFile(id, size, (await pathOfOpenFile(photo)) ?? undefined);
   } catch (err) {
     const body = toErrorBody(err);
     sendError(res, statusFor(body), body);
     return;
+  } finally {
+    await photo.close();
   }
+  const handle = await fs.promises.open(thumbnail, 'r').catch(() => null);
+  if (!handle) return notFound(res, String(id), `The thumbnail of photo ${id} is missing from the cache; ask again to make it anew.`);
   // The thumbnail of an id changes only when its photo does, and then the id's cache key changes too.
-  await sendFile(res, file, 'image/jpeg', 'private, max-age=3600');
+  await sendHandle(res, handle, 'image/jpeg', 'private, max-age=3600');
 }
 
 export async function servePhoto(engine: ServedEngine, res: ServerResponse, idSegment: string): Promise<void> {
   const id = parsePhotoId(idSegment);
   if (id === null) return notFound(res, idSegment, 'Photos are addressed by a numeric id.');
-  const file = engine.photoPath(id);
-  if (!file) return notFound(res, String(id), `Photo ${id} is not in the library.`);
-  await sendFile(res, file, contentTypeFor(file), 'private, no-cache');
+  const indexed = engine.indexedFile(id);
+  if (!indexed) return notFound(res, String(id), `Photo ${id} is not in the library.`);
+  const handle = await openIndexedFile(indexed);
+  if (!handle) return notFound(res, String(id), `Photo ${id} ${CHANGED}`);
+  await sendHandle(res, handle, contentTypeFor(indexed.path), 'private, no-cache');
 }

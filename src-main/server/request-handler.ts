@@ -7,7 +7,7 @@ import type { ServedEngine } from './engine.ts';
 import { serveEvents } from './events-route.ts';
 import { servePhoto, serveThumbnail } from './media-routes.ts';
 import { sendError, sendText } from './respond.ts';
-import { requestToken, sessionCookie, setSecurityHeaders, tokensEqual } from './security.ts';
+import { MEDIA_KEY_PARAM, requestToken, setSecurityHeaders, tokensEqual } from './security.ts';
 import { resolveStaticFile } from './static-files.ts';
 
 export interface HandlerContext {
@@ -15,7 +15,8 @@ export interface HandlerContext {
   /** Real path of the built renderer. */
   rendererRoot: string;
   token: string;
-  port: number;
+  /** Opens photos and thumbnails only (see mediaKey). */
+  mediaKey: string;
   /** Host header values this server answers to. */
   hosts: Set<string>;
   /** Origins allowed to POST. */
@@ -24,9 +25,12 @@ export interface HandlerContext {
   eventStreams: Set<ServerResponse>;
 }
 
-const FORBIDDEN_PAGE = 'This photo-search server needs its access token. Open the address that `photo-search serve` printed (it ends in ?token=...).\n';
+const FORBIDDEN =
+  'This request does not carry the access token of this photo-search server. Open the page that `photo-search serve` printed, or start it with --open.';
 
 const API_PATH = /^\/api\/([^/]+)(?:\/([^/]+))?$/;
+/** What an <img> asks for: these take the media key instead of the token header. */
+const MEDIA_PATH = /^\/api\/(?:thumb|photo)\/[^/]+$/;
 
 export function createRequestHandler(ctx: HandlerContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -36,54 +40,46 @@ export function createRequestHandler(ctx: HandlerContext): (req: IncomingMessage
 
 async function handle(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   setSecurityHeaders(res);
-  const url = admit(ctx, req, res);
+  const url = addressedHere(ctx, req, res);
   if (!url) return;
   const method = req.method ?? 'GET';
-  if (url.pathname.startsWith('/api/')) return routeApi(ctx, req, res, url, method);
+  if (url.pathname.startsWith('/api/')) {
+    if (!authorised(ctx, req, url, method)) {
+      sendError(res, 403, { code: 'forbidden', message: FORBIDDEN });
+      return;
+    }
+    return routeApi(ctx, req, res, url, method);
+  }
   if (method !== 'GET' && method !== 'HEAD') {
     sendText(res, 405, 'Method not allowed.\n', { Allow: 'GET, HEAD' });
     return;
   }
+  // The page and its assets hold no library data: they are served without the token,
+  // which the page then reads from its own address fragment (never sent to a server).
   return serveStatic(ctx, res, url, method);
 }
 
 /**
  * Lets a request through only when it is addressed to this server by a loopback
- * name (DNS rebinding) and carries the token; a page link with the token in its
- * query gets the session cookie instead. Returns the parsed URL, or null when the
- * response has been sent.
+ * name (DNS rebinding). Returns the parsed URL, or null when the response has been sent.
  */
-function admit(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): URL | null {
+function addressedHere(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): URL | null {
   if (!ctx.hosts.has(req.headers.host ?? '')) {
     sendText(res, 403, 'This server only answers requests addressed to 127.0.0.1 or localhost.\n');
     return null;
   }
-  let url: URL;
   try {
-    url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    return new URL(req.url ?? '/', `http://${req.headers.host}`);
   } catch {
     sendText(res, 400, 'Bad request.\n');
     return null;
   }
-  const isApi = url.pathname.startsWith('/api/');
-  const queryToken = url.searchParams.get('token');
-  if (queryToken !== null && req.method === 'GET' && !isApi) {
-    if (!tokensEqual(queryToken, ctx.token)) {
-      sendText(res, 403, FORBIDDEN_PAGE);
-      return null;
-    }
-    // The token moves into an HttpOnly cookie and out of the address bar and history. The app is one
-    // page, so the redirect always goes to it: a path from the request never becomes a Location.
-    res.writeHead(303, { Location: '/', 'Set-Cookie': sessionCookie(ctx.port, ctx.token), 'Cache-Control': 'no-store' });
-    res.end();
-    return null;
-  }
-  if (!tokensEqual(requestToken(req, ctx.port), ctx.token)) {
-    if (isApi) sendError(res, 403, { code: 'forbidden', message: FORBIDDEN_PAGE.trim() });
-    else sendText(res, 403, FORBIDDEN_PAGE);
-    return null;
-  }
-  return url;
+}
+
+/** The token header for everything; for images, alternatively the media key in the query. Cookies never count. */
+function authorised(ctx: HandlerContext, req: IncomingMessage, url: URL, method: string): boolean {
+  if (tokensEqual(requestToken(req), ctx.token)) return true;
+  return method === 'GET' && MEDIA_PATH.test(url.pathname) && tokensEqual(url.searchParams.get(MEDIA_KEY_PARAM), ctx.mediaKey);
 }
 
 async function routeApi(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {

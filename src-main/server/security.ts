@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const TOKEN_HEADER = 'x-photo-search-token';
@@ -24,13 +24,18 @@ export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** Cookies are shared by every port of a host, so the name carries the port: two servers never clobber each other. */
-export function cookieName(port: number): string {
-  return `photo-search-token-${port}`;
-}
+/** The query parameter that carries the media key on image addresses. */
+export const MEDIA_KEY_PARAM = 'key';
 
-export function sessionCookie(port: number, token: string): string {
-  return `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+/**
+ * The key that opens photos and thumbnails, and nothing else: `<img src>` cannot
+ * send a header, so image addresses carry this instead of the token. An image
+ * address that leaks (copied, pasted in a bug report) exposes no operation.
+ * HMAC-SHA256(token, "photo-search media"), base64url; the page derives the same
+ * with WebCrypto (src-renderer/lib/api/media-key.ts).
+ */
+export function mediaKey(token: string): string {
+  return createHmac('sha256', token).update('photo-search media').digest('base64url');
 }
 
 export function tokensEqual(given: string | undefined | null, token: string): boolean {
@@ -40,21 +45,13 @@ export function tokensEqual(given: string | undefined | null, token: string): bo
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieValue(req: IncomingMessage, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
-/** The token from the header (scripts, tests) or the session cookie (the page, EventSource, <img>). */
-export function requestToken(req: IncomingMessage, port: number): string | undefined {
+/**
+ * The token of a request: from its header only. Never from a cookie: cookies
+ * ignore ports, so every other server on 127.0.0.1 would receive it too.
+ */
+export function requestToken(req: IncomingMessage): string | undefined {
   const header = req.headers[TOKEN_HEADER];
-  if (typeof header === 'string') return header;
-  return cookieValue(req, cookieName(port));
+  return typeof header === 'string' ? header : undefined;
 }
 
 /**

@@ -52,6 +52,10 @@ function hit(i: number): SearchHit {
     latitude: null,
     longitude: null,
     score: 1 - i / PHOTOS,
+    match: i < 100,
+    relevance: Math.round(100 * (1 - i / PHOTOS)),
+    strength: i < 100 ? 'strong' : 'weak',
+    reasons: [],
   };
 }
 
@@ -74,6 +78,7 @@ function largeEngine(thumbnail: string) {
     index: { state: 'ok', detail: null, vectors: PHOTOS },
     failures: [],
     indexing: current,
+    cpu: { model: 'Test CPU', arch: 'x64', flags: null, int8Kernel: 'exact' },
   });
   const handlers: Partial<Record<OperationName, (input: never) => Promise<unknown>>> = {
     status: async () => status(),
@@ -98,7 +103,12 @@ function largeEngine(thumbnail: string) {
   );
   const engine = Object.assign(api, {
     events,
-    photoPath: (id: number) => (id >= 1 && id <= PHOTOS ? thumbnail : null),
+    // Every photo of the stand-in library is the one small JPEG, indexed as it is now.
+    indexedFile: (id: number) => {
+      if (id < 1 || id > PHOTOS) return null;
+      const stat = fs.statSync(thumbnail);
+      return { path: thumbnail, size: stat.size, mtimeMs: stat.mtimeMs, folders: [path.dirname(thumbnail)] };
+    },
     thumbnailFile: async (id: number) => {
       if (id < 1 || id > PHOTOS) throw new LibraryError('not-found', String(id), `Photo ${id} is not in the library.`);
       if (id === UNREADABLE_ID) throw new MediaError('decode-failed', hit(id - 1).path, 'corrupt or truncated image');
@@ -208,7 +218,7 @@ describe('100,000 results', () => {
     await expect.poll(() => broken.getAttribute('data-state')).toBe('broken');
     expect(await broken.textContent()).toContain('Cannot show this photo');
     expect(await page.locator(`[data-testid="result-tile"][data-id="1"] [data-testid="thumb"]`).getAttribute('data-state')).toBe('loaded');
-    expect(watched.problems).toEqual([`HTTP 500 GET /api/thumb/${UNREADABLE_ID}`]);
+    expect(watched.problems).toEqual([`HTTP 422 GET /api/thumb/${UNREADABLE_ID}`]);
     watched.problems.length = 0;
   });
 

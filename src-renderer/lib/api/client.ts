@@ -1,13 +1,25 @@
 import type { EngineEvents, OperationName, PhotoSearchApi } from '../../../src-main/core/api/contract.ts';
 
 /**
- * Events the desktop shell adds to the engine's: a menu command and the engine
- * process's health. A browser never receives them.
+ * Whether the engine can be reached: the desktop shell reports its engine process
+ * (starting, restarting after a crash); the HTTP client reports its connection to
+ * `photo-search serve` (lost, refused).
  */
+export interface EngineStatus {
+  state: 'starting' | 'ready' | 'restarting' | 'stopped';
+  /** The shell's account of why, when it has one. */
+  message: string | null;
+  /** The wait before the next attempt. */
+  retryInMs: number | null;
+  /** Browser mode: why the server cannot be used, so the interface can say what to do. */
+  reason?: 'unreachable' | 'forbidden';
+}
+
+/** Events the front ends add to the engine's: a menu command (desktop only) and the engine's health. */
 export interface ShellEvents {
   /** View > Find: focus the search box. */
   find: Record<string, never>;
-  'engine-status': { state: 'starting' | 'ready' | 'restarting' | 'stopped'; message: string | null; retryInMs: number | null };
+  'engine-status': EngineStatus;
 }
 
 export type ClientEvents = EngineEvents & ShellEvents;

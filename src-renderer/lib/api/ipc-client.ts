@@ -1,19 +1,21 @@
 import type { OperationName } from '../../../src-main/core/api/contract.ts';
-import { toApiError } from './api-error.ts';
+import { ApiError, toApiError } from './api-error.ts';
 import { OPERATION_NAMES, type DesktopActions, type PhotoSearchClient } from './client.ts';
+import { inFrontEndWords } from './wording.ts';
 
 async function reshapingErrors<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    throw toApiError(err);
+    const error = toApiError(err);
+    throw new ApiError(error.code, inFrontEndWords(error, 'desktop'), error.subject);
   }
 }
 
 /**
  * The contract through the Electron preload (`window.photoSearch`). Calls go
  * straight through; only errors are reshaped, so the interface shows the engine's
- * message whichever way it travelled.
+ * message whichever way it travelled, in the desktop app's words (wording.ts).
  */
 export function createIpcClient(bridge: PhotoSearchClient): PhotoSearchClient {
   const operations = Object.fromEntries(

@@ -138,6 +138,15 @@ export class LibraryState {
     await this.act(() => this.api.resumeIndexing({}));
   }
 
+  /**
+   * The engine went away (the server stopped, the engine process crashed): a run in
+   * progress went with it, so its progress stops being shown as live. When the engine
+   * is back, refresh() shows a run that survived.
+   */
+  connectionLost(): void {
+    if (this.progress && !finished(this.progress)) this.progress = { ...this.progress, phase: 'cancelled', paused: false };
+  }
+
   async cancel(): Promise<void> {
     await this.act(() => this.api.cancelIndexing({}));
   }

@@ -26,6 +26,8 @@ export class ResultsState {
   generation = $state(0);
   private request: SearchRequest | null = null;
   private requestKey = '';
+  /** The query whose answer `hits` holds: hits are never shown under another one. */
+  private shownKey = '';
   private sequence = 0;
 
   constructor(private readonly api: PhotoSearchClient) {}
@@ -65,8 +67,10 @@ export class ResultsState {
   private async run(): Promise<void> {
     const sequence = ++this.sequence;
     const request = this.request;
+    const key = this.requestKey;
     if (!request) {
       this.hits = [];
+      this.shownKey = key;
       this.phase = 'idle';
       this.error = null;
       return;
@@ -76,6 +80,7 @@ export class ResultsState {
       const result = await this.api.search({ ...request, k: this.limit });
       if (sequence !== this.sequence) return;
       this.hits = result.hits;
+      this.shownKey = key;
       this.tookMs = result.tookMs;
       this.error = null;
       this.phase = 'ready';
@@ -84,6 +89,13 @@ export class ResultsState {
       if (sequence !== this.sequence) return;
       this.error = toApiError(err);
       this.phase = 'error';
+      // The answer to another query must not stand under this one, as if it were its results.
+      if (this.shownKey !== key) {
+        this.hits = [];
+        this.shownKey = key;
+        this.selection = EMPTY_SELECTION;
+        this.viewing = null;
+      }
     }
   }
 

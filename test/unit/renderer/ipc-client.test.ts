@@ -39,6 +39,18 @@ describe('the IPC client', () => {
     expect(error).toMatchObject({ code: 'invalid-input', message: 'Invalid input for search: k too big' });
   });
 
+  it('words engine errors for the desktop app: the model folder field, not a command to run', async () => {
+    const message = 'Cannot reach huggingface.co. To install offline, copy a model directory from another machine and run `photo-search models import <dir>`.';
+    const client = createIpcClient(
+      bridge({ installModel: vi.fn(async () => Promise.reject({ code: 'model-download-failed', message, subject: 'https://huggingface.co' })) }),
+    );
+    const error = (await client.installModel({ id: 'clip-vit-b32-laion2b' }).catch((e: unknown) => e)) as ApiError;
+    expect(error.message).toMatch(/^Cannot reach huggingface\.co\. /);
+    expect(error.message).not.toMatch(/photo-search|`/);
+    expect(error.message).toContain('Or use a model folder on this computer');
+    expect(error.subject).toBe('https://huggingface.co');
+  });
+
   it('reshapes desktop action failures too', async () => {
     const actions = {
       reveal: vi.fn(async () => {}),

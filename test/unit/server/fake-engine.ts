@@ -1,9 +1,10 @@
+import fs from 'node:fs';
 import { operations, type LibraryStatus, type OperationName, type PhotoSearchApi } from '../../../src-main/core/api/contract.ts';
 import { EngineEventBus } from '../../../src-main/core/api/events.ts';
 import { LibraryError } from '../../../src-main/core/errors.ts';
-import type { ServedEngine } from '../../../src-main/server/engine.ts';
+import type { IndexedFile, ServedEngine } from '../../../src-main/server/engine.ts';
 
-export const STATUS: LibraryStatus = {
+export const STATUS = {
   libraryDir: '/library',
   folders: [],
   photos: 1,
@@ -13,19 +14,26 @@ export const STATUS: LibraryStatus = {
   index: { state: 'empty', detail: null, vectors: 0 },
   failures: [],
   indexing: null,
-};
+} as unknown as LibraryStatus;
+
+/** A photo as the library recorded it: the file's size and time are read now, as indexing would have. */
+export function recorded(file: string, folders: string[]): IndexedFile {
+  const stat = fs.statSync(file);
+  return { path: file, size: stat.size, mtimeMs: stat.mtimeMs, folders };
+}
 
 /**
- * An engine that knows one photo (id 1) and answers `status` and `search`; every
- * other operation fails loudly if a test reaches it by mistake.
+ * An engine that knows the photos in `photos` (by id) and answers `status` and
+ * `search`; every other operation fails loudly if a test reaches it by mistake.
+ * `thumbnailSources` records the bytes the engine read each thumbnail from, at the moment it was asked.
  */
-export function fakeEngine(photo: {
-  id: number;
-  file: string;
-  thumbnail: string;
-}): ServedEngine & { calls: Array<{ name: OperationName; input: unknown }>; events: EngineEventBus } {
+export function fakeEngine(opts: { photos: Map<number, IndexedFile>; thumbnail: string; beforeThumbnail?: (id: number) => void }): ServedEngine & {
+  calls: Array<{ name: OperationName; input: unknown }>;
+  events: EngineEventBus;
+  thumbnailSources: Buffer[];
+} {
   const calls: Array<{ name: OperationName; input: unknown }> = [];
-  const known = (id: number) => id === photo.id;
+  const thumbnailSources: Buffer[] = [];
   const api = Object.fromEntries(
     Object.keys(operations).map((name) => [
       name,
@@ -37,14 +45,17 @@ export function fakeEngine(photo: {
       },
     ]),
   ) as unknown as PhotoSearchApi;
-  const bus = new EngineEventBus();
   return Object.assign(api, {
     calls,
-    events: bus,
-    photoPath: (id: number) => (known(id) ? photo.file : null),
-    thumbnailFile: async (id: number) => {
-      if (!known(id)) throw new LibraryError('not-found', String(id), `Photo ${id} is not in the library.`);
-      return photo.thumbnail;
+    thumbnailSources,
+    events: new EngineEventBus(),
+    indexedFile: (id: number) => opts.photos.get(id) ?? null,
+    thumbnailFile: async (id: number, _size: number, source?: string) => {
+      const photo = opts.photos.get(id);
+      if (!photo) throw new LibraryError('not-found', String(id), `Photo ${id} is not in the library.`);
+      opts.beforeThumbnail?.(id);
+      thumbnailSources.push(fs.readFileSync(source ?? photo.path));
+      return opts.thumbnail;
     },
   });
 }

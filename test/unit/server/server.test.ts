@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndexProgress } from '../../../src-main/core/api/contract.ts';
 import { MAX_BODY_BYTES } from '../../../src-main/server/body.ts';
 import { startServer, type RunningServer } from '../../../src-main/server/server.ts';
-import { cookieName } from '../../../src-main/server/security.ts';
-import { fakeEngine } from './fake-engine.ts';
+import { mediaKey } from '../../../src-main/server/security.ts';
+import { fakeEngine, recorded } from './fake-engine.ts';
 import { rawRequest } from './raw-request.ts';
 
 const SECRET = 'secret-outside-the-renderer';
@@ -29,9 +29,13 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(root, 'renderer-private', 'secret.txt'), SECRET);
   fs.writeFileSync(path.join(root, 'secret.txt'), SECRET);
   fs.symlinkSync(path.join(root, 'secret.txt'), path.join(renderer, 'assets', 'leak.txt'));
-  fs.writeFileSync(path.join(root, 'photo.jpg'), JPEG);
+  fs.mkdirSync(path.join(root, 'photos'));
+  fs.writeFileSync(path.join(root, 'photos', 'photo.jpg'), JPEG);
   fs.writeFileSync(path.join(root, 'thumb.jpg'), JPEG);
-  engine = fakeEngine({ id: 1, file: path.join(root, 'photo.jpg'), thumbnail: path.join(root, 'thumb.jpg') });
+  engine = fakeEngine({
+    photos: new Map([[1, recorded(path.join(root, 'photos', 'photo.jpg'), [path.join(root, 'photos')])]]),
+    thumbnail: path.join(root, 'thumb.jpg'),
+  });
   server = await startServer({ service: engine, port: 0, rendererDir: renderer });
   auth = { 'x-photo-search-token': server.token };
   host = `127.0.0.1:${server.port}`;
@@ -51,8 +55,8 @@ const post = (operation: string, body: unknown, headers: Record<string, string> 
   });
 
 describe('startServer', () => {
-  it('listens on the loopback address and prints a URL with a random token', () => {
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+  it('listens on the loopback address; its URL carries a random token in the fragment, which is never sent to a server', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${server.token}`);
     expect(server.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
@@ -65,55 +69,80 @@ describe('startServer', () => {
   it('explains that the interface must be built when out/renderer is missing', async () => {
     await expect(startServer({ service: engine, port: 0, rendererDir: path.join(root, 'missing') })).rejects.toThrow(/not built/);
   });
+
+  it('takes another port when the one it prefers is in use, if allowed to', async () => {
+    const second = await startServer({ service: engine, port: server.port, anyPortIfBusy: true, rendererDir: path.join(root, 'renderer') });
+    try {
+      expect(second.port).not.toBe(server.port);
+    } finally {
+      await second.close();
+    }
+    await expect(startServer({ service: engine, port: server.port, rendererDir: path.join(root, 'renderer') })).rejects.toThrow(/in use/);
+  });
 });
 
 describe('the access token', () => {
-  it.each([
-    ['no token at all', '/', {}],
-    ['a wrong token in the URL', '/?token=wrong', {}],
-    ['a token of the right length but wrong', `/?token=${'A'.repeat(43)}`, {}],
-    ['a wrong header', '/api/thumb/1', { 'x-photo-search-token': 'nope' }],
-    ['a cookie for another port', '/', { cookie: `photo-search-token-1=whatever` }],
-    ['an empty cookie', '/', { cookie: `${'photo-search-token-'}=` }],
-  ])('refuses %s (403)', async (_case, requestPath, headers) => {
-    const res = await rawRequest(server.port, { path: requestPath, headers: headers });
-    expect(res.status).toBe(403);
-    expect(res.body).not.toContain('<title>Photo search');
-  });
+  const key = () => mediaKey(server.token);
 
-  it('refuses API calls without the token', async () => {
-    const res = await rawRequest(server.port, { method: 'POST', path: '/api/status', headers: { 'content-type': 'application/json' }, body: '{}' });
+  it.each([
+    ['no token at all', {}],
+    ['a wrong header', { 'x-photo-search-token': 'nope' }],
+    ['a token of the right length but wrong', { 'x-photo-search-token': 'A'.repeat(43) }],
+    ['the token in a cookie, which every server on 127.0.0.1 would receive', { cookie: `photo-search-token-PORT=TOKEN` }],
+    ['the token in an old-style cookie name', { cookie: `photo-search-token=TOKEN` }],
+  ])('refuses an API call with %s (403)', async (_case, headers) => {
+    const filled = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace('PORT', String(server.port)).replace('TOKEN', server.token)]));
+    const res = await rawRequest(server.port, { method: 'POST', path: '/api/status', headers: { 'content-type': 'application/json', ...filled }, body: '{}' });
     expect(res.status).toBe(403);
     expect(JSON.parse(res.body)).toMatchObject({ code: 'forbidden' });
     expect(engine.calls).toHaveLength(0);
   });
 
-  it('moves the token from the URL into an HttpOnly, SameSite=Strict cookie', async () => {
-    const res = await rawRequest(server.port, { path: `/?token=${server.token}` });
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/');
-    const cookie = res.headers['set-cookie']?.[0] ?? '';
-    expect(cookie).toContain(`${cookieName(server.port)}=${server.token}`);
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
-  });
-
-  it.each(['//evil.example/', '/%2F%2Fevil.example', '/assets/app.js'])(
-    'redirects a token link on %s to the page itself, never elsewhere',
+  it.each(['/', `/?token=TOKEN`, '/assets/app.js', '/index.html'])(
+    'serves the page itself (%s), which holds no data, and never sets a cookie',
     async (requestPath) => {
-      const res = await rawRequest(server.port, { path: `${requestPath}?token=${server.token}` });
-      expect(res.status).toBe(303);
-      expect(res.headers.location).toBe('/');
+      const res = await rawRequest(server.port, { path: requestPath.replace('TOKEN', server.token) });
+      expect(res.status).toBe(200);
+      expect(res.headers['set-cookie']).toBeUndefined();
     },
   );
 
-  it('serves the page, API and images to the cookie', async () => {
-    const cookie = `${cookieName(server.port)}=${server.token}`;
-    const page = await rawRequest(server.port, { path: '/', headers: { cookie } });
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('<title>Photo search</title>');
-    const thumb = await rawRequest(server.port, { path: '/api/thumb/1', headers: { cookie } });
-    expect(thumb.status).toBe(200);
+  it('answers the contract to the token header', async () => {
+    const res = await post('status', {});
+    expect(res.status).toBe(200);
+    expect(res.headers['set-cookie']).toBeUndefined();
+  });
+
+  it.each([
+    ['a thumbnail', '/api/thumb/1?size=256&key=KEY', 200],
+    ['a photo', '/api/photo/1?key=KEY', 200],
+    ['a thumbnail with the token instead of the key', '/api/thumb/1?key=TOKEN', 403],
+    ['a photo with a wrong key', `/api/photo/1?key=${'B'.repeat(43)}`, 403],
+    ['a thumbnail with the key in a cookie', '/api/thumb/1', 403],
+    ['the event stream with the key', '/api/events?key=KEY', 403],
+    ['an operation with the key', '/api/status?key=KEY', 403],
+  ])('lets <img> reach %s with the media key only where it is meant for (%s)', async (_case, requestPath, status) => {
+    const res = await rawRequest(server.port, {
+      path: requestPath.replace('KEY', key()).replace('TOKEN', server.token),
+      headers: { cookie: `photo-search-token-${server.port}=${server.token}` },
+    });
+    expect(res.status).toBe(status);
+  });
+
+  it('does not accept the media key for operations', async () => {
+    const res = await rawRequest(server.port, {
+      method: 'POST',
+      path: `/api/status?key=${key()}`,
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('derives the media key from the token, so a leaked image address opens no operation', () => {
+    expect(key()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(key()).not.toBe(server.token);
+    expect(mediaKey(server.token)).toBe(key());
   });
 });
 
@@ -175,18 +204,18 @@ describe('security headers', () => {
 
 describe('POST /api/<operation>', () => {
   it('validates input with the contract schema: 400 with the schema message', async () => {
-    const res = await post('search', { terms: [] });
+    const res = await post('photo', { id: 0 });
     expect(res.status).toBe(400);
     const body = JSON.parse(res.body);
     expect(body.code).toBe('invalid-input');
-    expect(body.message).toContain('a query needs at least one text or image term');
-    expect(engine.calls.some((c) => c.name === 'search')).toBe(false);
+    expect(body.message).toMatch(/Invalid input for photo: .*id/s);
+    expect(engine.calls.some((c) => c.name === 'photo')).toBe(false);
   });
 
   it('passes valid input through dispatch with its defaults filled in', async () => {
     const res = await post('search', { terms: [{ kind: 'text', text: 'red' }] });
     expect(res.status).toBe(200);
-    expect(engine.calls.at(-1)).toEqual({ name: 'search', input: { terms: [{ kind: 'text', text: 'red', weight: 1 }], filters: {}, k: 50 } });
+    expect(engine.calls.at(-1)).toMatchObject({ name: 'search', input: { terms: [{ kind: 'text', text: 'red', weight: 1 }], filters: {}, k: 50 } });
   });
 
   it.each([

@@ -1,8 +1,26 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import App from '../../../../src-renderer/App.svelte';
+import type { IndexProgress } from '../../../../src-main/core/api/contract.ts';
+import { ApiError } from '../../../../src-renderer/lib/api/api-error.ts';
 import type { ClientMode } from '../../../../src-renderer/lib/api/client.ts';
 import { emptyStatus, fakeClient, hit, type FakeClient } from './fake-client.ts';
+
+const progress = (p: Partial<IndexProgress>): IndexProgress => ({
+  phase: 'embedding',
+  found: 100,
+  toEmbed: 100,
+  embedded: 0,
+  reused: 0,
+  removed: 0,
+  failed: 0,
+  unchanged: 0,
+  offline: [],
+  photosPerSecond: 2,
+  etaSeconds: 30,
+  paused: false,
+  ...p,
+});
 
 const HITS = [hit(11, '/photos/Family/red-plain.jpg'), hit(12, '/photos/Family/red-circle.jpg'), hit(13, '/photos/Trips/2021/red-stripes.jpg')];
 
@@ -151,5 +169,56 @@ describe('App: first launch', () => {
     await screen.findByTestId('setup');
     expect(screen.getByTestId('folder-path-input')).toBeTruthy();
     expect(screen.queryByTestId('choose-folder-button')).toBeNull();
+  });
+});
+
+describe('App: a lost engine', () => {
+  const unreachable = () => new ApiError('unreachable', 'photo-search serve is not answering. If you stopped it, start it again.');
+
+  it('never shows the results of the last query under a new one that failed', async () => {
+    const { api, input } = await withResults();
+    expect(screen.getAllByTestId('result-tile')).toHaveLength(3);
+    vi.mocked(api.search).mockRejectedValue(unreachable());
+    await fireEvent.input(input, { target: { value: 'blue' } });
+    await screen.findByText(/not answering/);
+    expect(screen.queryAllByTestId('result-tile')).toHaveLength(0);
+    expect(screen.queryByTestId('results-count')).toBeNull();
+  });
+
+  it('says the connection to serve is lost and what to do, stops showing progress as live, and catches up when it is back', async () => {
+    const { api } = await withResults('browser');
+    api.emit('index-progress', progress({ embedded: 40, toEmbed: 100 }));
+    await screen.findByTestId('pause-indexing');
+
+    api.emit('engine-status', { state: 'restarting', message: null, retryInMs: 500, reason: 'unreachable' });
+    const notice = await screen.findByTestId('engine-status');
+    expect(notice.textContent).toMatch(/Lost the connection to photo-search serve/);
+    expect(notice.textContent).toMatch(/start it again/);
+    expect(screen.queryByTestId('pause-indexing')).toBeNull();
+    expect((await screen.findByTestId('index-cancelled')).textContent).toContain('40');
+
+    const statusCalls = vi.mocked(api.status).mock.calls.length;
+    const searchCalls = vi.mocked(api.search).mock.calls.length;
+    api.emit('engine-status', { state: 'ready', message: null, retryInMs: null });
+    await waitFor(() => expect(screen.queryByTestId('engine-status')).toBeNull());
+    await waitFor(() => expect(vi.mocked(api.status).mock.calls.length).toBeGreaterThan(statusCalls));
+    await waitFor(() => expect(vi.mocked(api.search).mock.calls.length).toBeGreaterThan(searchCalls));
+  });
+
+  it('says what to do when serve no longer accepts the page', async () => {
+    const { api } = await withResults('browser');
+    api.emit('engine-status', { state: 'stopped', message: null, retryInMs: 5000, reason: 'forbidden' });
+    const notice = await screen.findByTestId('engine-status');
+    expect(notice.textContent).toMatch(/no longer accepts/);
+    expect(notice.textContent).toMatch(/Open the page it printed again/);
+  });
+
+  it('says in the desktop app that the engine stopped and restarts by itself', async () => {
+    const { api } = await withResults('desktop');
+    api.emit('engine-status', { state: 'restarting', message: 'The engine stopped: it exited with code 134.', retryInMs: 2000 });
+    const notice = await screen.findByTestId('engine-status');
+    expect(notice.textContent).toContain('The engine stopped: it exited with code 134.');
+    expect(notice.textContent).toMatch(/starts again by itself in 2 s/);
+    expect(notice.textContent).not.toMatch(/photo-search serve/);
   });
 });

@@ -16,6 +16,10 @@ const hit: SearchHit = {
   latitude: null,
   longitude: null,
   score: 0.3141,
+  match: true,
+  relevance: 80,
+  strength: 'strong',
+  reasons: [],
 };
 
 function setup(overrides: { selected?: boolean; src?: string } = {}) {

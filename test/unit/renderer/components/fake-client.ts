@@ -16,6 +16,10 @@ export function hit(id: number, path: string, score = 0.3): SearchHit {
     latitude: null,
     longitude: null,
     score,
+    match: true,
+    relevance: 50,
+    strength: 'good',
+    reasons: [],
   };
 }
 
@@ -31,6 +35,7 @@ export function readyStatus(overrides: Partial<LibraryStatus> = {}): LibraryStat
     index: { state: 'ok', detail: null, vectors: 3 },
     failures: [],
     indexing: null,
+    cpu: { model: 'Test CPU', arch: 'x64', flags: null, int8Kernel: 'exact' },
     ...overrides,
   };
 }
@@ -60,7 +65,7 @@ export function fakeClient(opts: { status?: LibraryStatus; hits?: SearchHit[]; a
     pauseIndexing: vi.fn(async () => null),
     resumeIndexing: vi.fn(async () => null),
     cancelIndexing: vi.fn(async () => null),
-    search: vi.fn(async () => ({ hits: opts.hits ?? [], model: 'tiny', tookMs: 1 })),
+    search: vi.fn(async () => ({ hits: opts.hits ?? [], matches: opts.hits?.length ?? 0, total: opts.hits?.length ?? 0, offset: 0, model: 'tiny', tookMs: 1 })),
     photo: vi.fn(async () => {
       throw new Error('not used');
     }),
