@@ -15,6 +15,8 @@ export default defineConfig({
           index: resolve('src-main/electron/main.ts'),
           // The engine process (utilityProcess); main.ts starts it from out/main/worker.js.
           worker: resolve('src-main/electron/worker.ts'),
+          // The process that decodes one suspect photo on the engine's behalf (out/main/decode-probe.js).
+          'decode-probe': resolve('src-main/electron/decode-probe-worker.ts'),
         },
       },
     },

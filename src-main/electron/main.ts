@@ -13,6 +13,7 @@ import { createAppCommands } from './app-commands.ts';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, createAppHandler } from './app-protocol.ts';
 import { eventChannel, type BridgeEvents } from './channels.ts';
 import { contentSecurityPolicy } from './content-security.ts';
+import { electronDecodeProbe } from './decode-probe-process.ts';
 import { spawnEngineProcess } from './engine-process.ts';
 import { isAppTopFrame, originOf } from './frame-origin.ts';
 import { actionRoutes, contractRoutes, createIpcRouter } from './ipc-router.ts';
@@ -74,6 +75,7 @@ function start(): void {
     config: { libraryDir, modelDir },
     onEvent: broadcast,
     log,
+    probe: electronDecodeProbe(path.join(import.meta.dirname, 'decode-probe.js')),
   });
   engine = client;
 

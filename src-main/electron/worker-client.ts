@@ -4,6 +4,7 @@
  * it dies. Knows nothing of Electron: main.ts hands it a spawn function.
  */
 import { operations, type OperationName, type PhotoSearchApi } from '../core/api/contract.ts';
+import type { ProbeJob, ProbeVerdict } from '../core/api/decode-probe.ts';
 import { errorMessage } from '../core/api/errors.ts';
 import type { BridgeEvents, EngineStatus } from './channels.ts';
 import { EngineCallError, ShellError } from './shell-errors.ts';
@@ -75,6 +76,8 @@ export interface WorkerClientOptions {
   timeoutMs?: (op: WorkerOperation) => number | null;
   /** How long stop() waits for a clean shutdown before killing the process. */
   shutdownGraceMs?: number;
+  /** Decodes a suspect photo in a process of its own, when the engine asks (it cannot start one itself). */
+  probe?: (job: ProbeJob) => Promise<ProbeVerdict>;
 }
 
 interface PendingCall {
@@ -226,6 +229,13 @@ export class WorkerClient {
     }
     if (message.type === 'event') {
       this.opts.onEvent(message.name, message.data as BridgeEvents[typeof message.name]);
+      return;
+    }
+    if (message.type === 'probe') {
+      const worker = this.worker;
+      const { id, job } = message;
+      const probe = this.opts.probe ?? (async (): Promise<ProbeVerdict> => ({ kind: 'unavailable', why: 'the shell starts no decoder processes' }));
+      void probe(job).then((verdict) => worker?.postMessage({ type: 'probe-result', id, verdict }));
       return;
     }
     const call = this.pending.get(message.id);

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { ApiErrorBody, EngineEvents, PhotoSearchApi } from '../core/api/contract.ts';
+import type { DecodeProbe, ProbeVerdict } from '../core/api/decode-probe.ts';
 import { dispatch, toErrorBody } from '../core/api/dispatch.ts';
 import { InputError, errorMessage } from '../core/api/errors.ts';
 import { engineEventNames } from './channels.ts';
@@ -26,7 +27,8 @@ export interface ParentPortLike {
 
 export interface HostOptions {
   port: ParentPortLike;
-  open: (config: EngineConfig) => EngineService;
+  /** Opens the library; `decodeProbe` asks the main process to decode a suspect photo in a process of its own. */
+  open: (config: EngineConfig, decodeProbe: DecodeProbe) => EngineService;
   exit: (code: number) => void;
   log: (message: string) => void;
 }
@@ -42,6 +44,14 @@ type HostState =
 export function serveEngine({ port, open, exit, log }: HostOptions): void {
   let state: HostState = { kind: 'waiting' };
   const reply = (message: FromWorker) => port.postMessage(message);
+  const probes = new Map<number, (verdict: ProbeVerdict) => void>();
+  let nextProbe = 1;
+  const decodeProbe: DecodeProbe = (file, spec, limits) =>
+    new Promise((resolve) => {
+      const id = nextProbe++;
+      probes.set(id, resolve);
+      reply({ type: 'probe', id, job: { file, spec, limits } });
+    });
 
   port.on('message', ({ data }) => {
     const message = parseToWorker(data);
@@ -51,7 +61,7 @@ export function serveEngine({ port, open, exit, log }: HostOptions): void {
     }
     if (message.type === 'init') {
       if (state.kind !== 'waiting') return;
-      state = openEngine(message, open, port, log);
+      state = openEngine(message, (config) => open(config, decodeProbe), port, log);
       reply({ type: 'ready' });
       return;
     }
@@ -60,6 +70,11 @@ export function serveEngine({ port, open, exit, log }: HostOptions): void {
       if (state.kind === 'closing') return;
       state = { kind: 'closing' };
       void shutdown(engine, exit, log);
+      return;
+    }
+    if (message.type === 'probe-result') {
+      probes.get(message.id)?.(message.verdict);
+      probes.delete(message.id);
       return;
     }
     const { id, op, input } = message;
@@ -74,7 +89,7 @@ export function serveEngine({ port, open, exit, log }: HostOptions): void {
   });
 }
 
-function openEngine(config: EngineConfig, open: HostOptions['open'], port: ParentPortLike, log: HostOptions['log']): HostState {
+function openEngine(config: EngineConfig, open: (config: EngineConfig) => EngineService, port: ParentPortLike, log: HostOptions['log']): HostState {
   try {
     const engine = open(config);
     for (const name of engineEventNames) engine.events.on(name, (data) => port.postMessage({ type: 'event', name, data }));

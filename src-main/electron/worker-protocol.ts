@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { operations, type ApiErrorBody, type EngineEvents, type OperationName, type OperationOutputs } from '../core/api/contract.ts';
+import type { ProbeJob, ProbeVerdict } from '../core/api/decode-probe.ts';
 import { engineEventNames } from './channels.ts';
 
 /**
@@ -38,20 +39,44 @@ export interface EngineConfig {
   modelDir: string | null;
 }
 
-export type ToWorker = ({ type: 'init' } & EngineConfig) | { type: 'call'; id: number; op: WorkerOperation; input: unknown } | { type: 'shutdown' };
+export type ToWorker =
+  | ({ type: 'init' } & EngineConfig)
+  | { type: 'call'; id: number; op: WorkerOperation; input: unknown }
+  | { type: 'probe-result'; id: number; verdict: ProbeVerdict }
+  | { type: 'shutdown' };
 
+/**
+ * From the engine: a ready signal, replies, events, and requests to decode a
+ * suspect photo in a process of its own (only the main process can start one).
+ */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: ApiErrorBody }
-  | { type: 'event'; name: keyof EngineEvents; data: unknown };
+  | { type: 'event'; name: keyof EngineEvents; data: unknown }
+  | { type: 'probe'; id: number; job: ProbeJob };
 
 const callId = z.number().int().positive();
 const errorBody = z.object({ code: z.string(), message: z.string(), subject: z.string().optional() });
 
+const verdictSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('decoded') }),
+  z.object({ kind: z.literal('failed'), reason: z.string() }),
+  z.object({ kind: z.literal('crashed'), how: z.string() }),
+  z.object({ kind: z.literal('unavailable'), why: z.string() }),
+]);
+
+/** The preprocessing spec is the engine's own, passed through to the decoder process untouched. */
+const jobSchema = z.object({
+  file: z.string().min(1),
+  spec: z.record(z.string(), z.unknown()),
+  limits: z.object({ maxPixels: z.number().positive() }).optional(),
+});
+
 const toWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('init'), libraryDir: z.string().min(1), modelDir: z.string().min(1).nullable() }),
   z.object({ type: z.literal('call'), id: callId, op: z.string().refine(isWorkerOperation), input: z.unknown() }),
+  z.object({ type: z.literal('probe-result'), id: callId, verdict: verdictSchema }),
   z.object({ type: z.literal('shutdown') }),
 ]);
 
@@ -60,6 +85,7 @@ const fromWorkerSchema = z.union([
   z.object({ type: z.literal('reply'), id: callId, ok: z.literal(true), value: z.unknown() }),
   z.object({ type: z.literal('reply'), id: callId, ok: z.literal(false), error: errorBody }),
   z.object({ type: z.literal('event'), name: z.enum(engineEventNames as [keyof EngineEvents, ...(keyof EngineEvents)[]]), data: z.unknown() }),
+  z.object({ type: z.literal('probe'), id: callId, job: jobSchema }),
 ]);
 
 export function parseToWorker(message: unknown): ToWorker | null {
@@ -69,5 +95,5 @@ export function parseToWorker(message: unknown): ToWorker | null {
 
 export function parseFromWorker(message: unknown): FromWorker | null {
   const parsed = fromWorkerSchema.safeParse(message);
-  return parsed.success ? parsed.data : null;
+  return parsed.success ? (parsed.data as FromWorker) : null;
 }

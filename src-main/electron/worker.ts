@@ -21,7 +21,7 @@ const nativeBinding = sqliteBinding({
 
 serveEngine({
   port: process.parentPort,
-  open: ({ libraryDir, modelDir }) => PhotoSearchService.open({ libraryDir, modelDir: modelDir ?? undefined, nativeBinding }),
+  open: ({ libraryDir, modelDir }, decodeProbe) => PhotoSearchService.open({ libraryDir, modelDir: modelDir ?? undefined, nativeBinding, decodeProbe }),
   exit: (code) => process.exit(code),
   log,
 });

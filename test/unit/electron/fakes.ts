@@ -64,6 +64,7 @@ export const sampleModel: OperationOutputs['installModel'] = {
   hasQuantized: false,
   active: true,
   pending: false,
+  int8: null,
 };
 
 /** A service that records its calls and answers with fixed values. */
@@ -87,6 +88,7 @@ export function fakeApi(): PhotoSearchApi & { calls: { name: OperationName; inpu
       index: { state: 'empty', detail: null, vectors: 0 },
       failures: [],
       indexing: null,
+      cpu: { model: 'Test CPU', arch: 'x64', flags: null, int8Kernel: 'exact' },
     }),
     addFolders: answer('addFolders', []),
     forgetFolder: answer('forgetFolder', { removedPhotos: 0 }),
@@ -94,7 +96,7 @@ export function fakeApi(): PhotoSearchApi & { calls: { name: OperationName; inpu
     pauseIndexing: answer('pauseIndexing', null),
     resumeIndexing: answer('resumeIndexing', null),
     cancelIndexing: answer('cancelIndexing', null),
-    search: answer('search', { hits: [], model: 'tiny', tookMs: 1 }),
+    search: answer('search', { hits: [], matches: 0, total: 0, offset: 0, model: 'tiny', tookMs: 1 }),
     photo: answer('photo', samplePhoto),
     models: answer('models', { models: [], modelsDir: '/lib/models', customModelDir: null }),
     installModel: answer('installModel', sampleModel),

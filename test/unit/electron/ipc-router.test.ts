@@ -56,8 +56,23 @@ describe('IPC router: valid calls', () => {
   it('passes a valid call to the service with the schema defaults applied', async () => {
     const { invoke, api } = setup();
     const reply = await invoke('photo-search:search', { terms: [{ kind: 'text', text: 'dog on a beach' }] });
-    expect(reply).toEqual({ ok: true, value: { hits: [], model: 'tiny', tookMs: 1 } });
-    expect(api.calls).toEqual([{ name: 'search', input: { terms: [{ kind: 'text', text: 'dog on a beach', weight: 1 }], filters: {}, k: 50 } }]);
+    expect(reply).toEqual({ ok: true, value: { hits: [], matches: 0, total: 0, offset: 0, model: 'tiny', tookMs: 1 } });
+    expect(api.calls).toEqual([
+      {
+        name: 'search',
+        input: {
+          terms: [{ kind: 'text', text: 'dog on a beach', weight: 1 }],
+          descriptionWeight: 1,
+          phrases: [],
+          dateWords: [],
+          examples: { like: [], unlike: [], weight: 1 },
+          filters: {},
+          sort: 'relevance',
+          k: 50,
+          offset: 0,
+        },
+      },
+    ]);
   });
 
   it('treats a missing payload of an operation without fields as {}', async () => {
@@ -212,8 +227,10 @@ const hostilePayloads: [string, string, unknown][] = [
   ['forgetFolder', 'no path', {}],
   ['forgetFolder', 'an empty path', { path: '' }],
   ['photo', 'no id', {}],
-  ['search', 'no terms', {}],
-  ['search', 'an empty list of terms', { terms: [] }],
+  ['search', 'terms that are not a list', { terms: 'dog' }],
+  ['search', 'a page of no photos', { k: 0 }],
+  ['search', 'an example that is no photo id', { examples: { like: [-1] } }],
+  ['search', 'an unknown order', { sort: 'random' }],
   ['action:copyPath', 'no id', {}],
   // the picker takes nothing from the page
   ['action:chooseFolders', 'a starting folder', { defaultPath: '/etc' }],

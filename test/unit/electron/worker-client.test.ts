@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { operations } from '../../../src-main/core/api/contract.ts';
 import type { EngineStatus } from '../../../src-main/electron/channels.ts';
 import { EngineCallError, ShellError } from '../../../src-main/electron/shell-errors.ts';
-import { WorkerClient, defaultBackoff, restartDelay, type WorkerHandle } from '../../../src-main/electron/worker-client.ts';
+import { WorkerClient, defaultBackoff, restartDelay, type WorkerClientOptions, type WorkerHandle } from '../../../src-main/electron/worker-client.ts';
 import type { FromWorker, ToWorker } from '../../../src-main/electron/worker-protocol.ts';
 import { samplePhoto, sampleProgress } from './fakes.ts';
 
@@ -36,7 +36,7 @@ class FakeWorker implements WorkerHandle {
   }
 }
 
-function setup(opts: { spawnFails?: number } = {}) {
+function setup(opts: { spawnFails?: number; probe?: WorkerClientOptions['probe'] } = {}) {
   const workers: FakeWorker[] = [];
   let failures = opts.spawnFails ?? 0;
   const statuses: EngineStatus[] = [];
@@ -56,6 +56,7 @@ function setup(opts: { spawnFails?: number } = {}) {
     },
     log,
     shutdownGraceMs: 5_000,
+    probe: opts.probe,
   });
   const current = () => workers[workers.length - 1];
   return { client, workers, current, statuses, events, log };
@@ -72,6 +73,39 @@ async function rejection(promise: Promise<unknown>): Promise<ShellError | Engine
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
+
+describe('decoding a suspect photo for the engine', () => {
+  const job = { file: '/photos/a.jpg', spec: { size: 224 } };
+
+  it('runs the probe the engine asks for and sends the verdict back under the same id', async () => {
+    const probe = vi.fn(async () => ({ kind: 'crashed' as const, how: 'exited with code 134' }));
+    const { client, current } = setup({ probe });
+    client.start();
+    current().send({ type: 'ready' });
+    current().send({ type: 'probe', id: 7, job });
+    await vi.runAllTimersAsync();
+    expect(probe).toHaveBeenCalledWith(job);
+    expect(current().received).toContainEqual({ type: 'probe-result', id: 7, verdict: { kind: 'crashed', how: 'exited with code 134' } });
+  });
+
+  it('says no decoder process is available when the shell has none, so the engine does not wait', async () => {
+    const { client, current } = setup();
+    client.start();
+    current().send({ type: 'probe', id: 1, job });
+    await vi.runAllTimersAsync();
+    expect(current().received).toContainEqual({ type: 'probe-result', id: 1, verdict: { kind: 'unavailable', why: expect.any(String) } });
+  });
+
+  it('ignores a probe request of the wrong shape', async () => {
+    const probe = vi.fn();
+    const { client, current, log } = setup({ probe });
+    client.start();
+    current().send({ type: 'probe', id: 1, job: { file: 42 } });
+    await vi.runAllTimersAsync();
+    expect(probe).not.toHaveBeenCalled();
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('malformed'));
+  });
+});
 
 describe('restartDelay', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { EngineEvents } from '../../../src-main/core/api/contract.ts';
 import { LibraryError } from '../../../src-main/core/errors.ts';
-import { serveEngine, type EngineService, type ParentPortLike } from '../../../src-main/electron/worker-host.ts';
+import { serveEngine, type EngineService, type HostOptions, type ParentPortLike } from '../../../src-main/electron/worker-host.ts';
 import type { FromWorker } from '../../../src-main/electron/worker-protocol.ts';
 import { fakeApi, sampleProgress } from './fakes.ts';
 
@@ -44,7 +44,7 @@ function setup(open?: () => EngineService) {
   const { engine, listeners, closed } = fakeEngine();
   const exit = vi.fn<(code: number) => void>();
   const log = vi.fn<(message: string) => void>();
-  const opened = vi.fn(open ?? (() => engine));
+  const opened = vi.fn<HostOptions['open']>(open ?? (() => engine));
   serveEngine({ port, open: opened, exit, log });
   return { port, engine, listeners, closed, exit, log, opened };
 }
@@ -56,8 +56,26 @@ describe('serveEngine', () => {
     const { port, opened } = setup();
     expect(port.sent).toEqual([]);
     port.deliver({ type: 'init', libraryDir: '/lib', modelDir: '/models/tiny' });
-    expect(opened).toHaveBeenCalledWith({ type: 'init', libraryDir: '/lib', modelDir: '/models/tiny' });
+    expect(opened).toHaveBeenCalledWith({ type: 'init', libraryDir: '/lib', modelDir: '/models/tiny' }, expect.any(Function));
     expect(port.sent).toEqual([{ type: 'ready' }]);
+  });
+
+  it('asks the main process to decode a suspect photo in a process of its own, and hands the engine its verdict', async () => {
+    const { port, opened } = setup();
+    port.deliver({ type: 'init', libraryDir: '/lib', modelDir: null });
+    const probe = opened.mock.calls[0][1];
+    const spec = { size: 224 } as unknown as Parameters<typeof probe>[1];
+    const first = probe('/photos/a.jpg', spec);
+    const second = probe('/photos/b.jpg', spec, { maxPixels: 1000 });
+    const asked = port.sent.filter((m) => m.type === 'probe');
+    expect(asked).toEqual([
+      { type: 'probe', id: 1, job: { file: '/photos/a.jpg', spec, limits: undefined } },
+      { type: 'probe', id: 2, job: { file: '/photos/b.jpg', spec, limits: { maxPixels: 1000 } } },
+    ]);
+    port.deliver({ type: 'probe-result', id: 2, verdict: { kind: 'crashed', how: 'exited with code 134' } });
+    port.deliver({ type: 'probe-result', id: 1, verdict: { kind: 'decoded' } });
+    expect(await first).toEqual({ kind: 'decoded' });
+    expect(await second).toEqual({ kind: 'crashed', how: 'exited with code 134' });
   });
 
   it('answers contract calls through dispatch, with validation', async () => {
