@@ -119,7 +119,7 @@ export async function querySection(ctx: BenchContext): Promise<SectionResult> {
     try {
       const { model, index } = await service.activeModel();
       if (index.openState.rebuilt) rec.note(`${label}: the saved HNSW index was not usable (${index.openState.reason}); it was rebuilt before timing.`);
-      const ask = (text: string) => service.search({ terms: [{ kind: 'text', text }] });
+      const ask = (text: string) => service.search({ description: text });
       for (const text of texts.slice(0, WARM_UP)) await ask(text);
       const p50 = [];
       const p95 = [];
@@ -134,7 +134,7 @@ export async function querySection(ctx: BenchContext): Promise<SectionResult> {
       const repeated = Array.from({ length: opts.runs }, () => Array.from({ length: perRun }, (_, q) => texts[q % WARM_UP]));
       rec.add(`${label}.cached-p50`, `${label} photos: p50, text embedding cached`, 'ms', await p50PerRun(repeated, ask));
       const filters = dateFilter(lib.size);
-      const filtered = await p50PerRun(repeated, (text) => service.search({ terms: [{ kind: 'text', text }], filters }));
+      const filtered = await p50PerRun(repeated, (text) => service.search({ description: text, filters }));
       const allowed = countFiltered(service, filters);
       rec.add(`${label}.date-filter-p50`, `${label} photos: p50 with a date filter leaving ${allowed} photos, text cached`, 'ms', filtered);
       log(`  ${label}: p50 ${p50.map((v) => v.toFixed(1)).join(', ')} ms, p95 ${p95.map((v) => v.toFixed(1)).join(', ')} ms`);
@@ -146,11 +146,13 @@ export async function querySection(ctx: BenchContext): Promise<SectionResult> {
   const shares = [...medians].map(([label, p50]) => `${((100 * encoding) / p50).toFixed(0)}% at ${label}`);
   rec.note(`Share of the p50 spent encoding the text: ${shares.join(', ')}.`);
   rec.note(
-    'The date filter leaves about a tenth of the library. When a filter leaves up to 20k photos, search.ts scores every one of them exactly ' +
-      'from SQLite instead of asking the graph; above that it is the filtered HNSW search.',
+    'The date filter leaves about a tenth of the library. When a filter leaves up to 20k photos, sources/visual.ts scores every one of them ' +
+      'exactly from SQLite instead of asking the graph; above that it is the filtered HNSW search.',
   );
   rec.note(
-    `Each run asks ${perRun} distinct queries (k = 50, the app's default) through PhotoSearchService.search, so the text cache never answers; ` +
+    `Each run asks ${perRun} distinct queries (k = 50, the app's default) through PhotoSearchService.search as the search box does: ` +
+      'the description goes to every source (the model with its cutoff, file and folder names, places, cameras) and the answers are fused; ' +
+      'the text cache never answers; ' +
       'the library vectors are synthetic and clustered (bench/assets/clustered-vectors.ts), the text encoder is the generated ViT-B/32-shaped one.',
   );
   return rec.result;

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { LibraryPaths } from '../../src-main/core/paths.ts';
 import { ModelIndex } from '../../src-main/core/search/model-index.ts';
-import { graphCandidates } from '../../src-main/core/search/search.ts';
+import { graphCandidates } from '../../src-main/core/search/sources/visual.ts';
 import { LibraryStore } from '../../src-main/core/store/library-store.ts';
 import { scoreIds, topK, VectorMatrix } from '../../src-main/core/vectors/exact.ts';
 import { EF_SEARCH_MIN, HNSW_EF_CONSTRUCTION, HNSW_M, HnswIndex } from '../../src-main/core/vectors/hnsw-index.ts';

@@ -5,6 +5,8 @@
  */
 export type ErrorCode =
   | 'decode-failed'
+  /** A photo that crashed the decoder, also when decoded on its own: quarantined until it changes or is retried. */
+  | 'decoder-crash'
   | 'unsupported-format'
   | 'file-unreadable'
   | 'too-large'

@@ -42,17 +42,31 @@ describe('photo-search command line', () => {
     expect(out).toMatch(/\d+ failed/);
   });
 
-  it('remembers the model and prints ranked paths with scores', async () => {
+  it('remembers the model and prints the matches first, each with its strength, score and why', async () => {
     const { code, out } = await cli('search', 'yellow', '-k', '3');
     expect(code).toBe(0);
-    const lines = out.trim().split('\n');
-    expect(lines).toHaveLength(3);
-    for (const line of lines) {
-      const [score, ...file] = line.trim().split(/\s+/);
+    const [header, ...lines] = out.trim().split('\n');
+    const yellow = fx.manifest.entries.filter((f) => f.kind === 'photo' && f.colour === 'yellow').length;
+    expect(header).toBe(`${yellow} matches:`);
+    const listed = lines.filter((l) => !l.startsWith('('));
+    expect(listed).toHaveLength(3);
+    for (const line of listed) {
+      const [strength, score, ...rest] = line.trim().split(/\s+/);
+      expect(['strong', 'good']).toContain(strength);
       expect(Number(score)).toBeGreaterThan(0);
-      const entry = fx.manifest.entries.find((f) => path.join(fx.photosDir, f.relPath) === file.join(' '));
+      const file = rest.join(' ').replace(/\s+\(looks like.*$/, '');
+      const entry = fx.manifest.entries.find((f) => path.join(fx.photosDir, f.relPath) === file);
       expect(entry?.colour).toBe('yellow');
+      expect(line).toContain('(looks like the query (');
     }
+  });
+
+  it('lists every match when no page size is given, and says when there are none', async () => {
+    const { out } = await cli('search', 'red');
+    const red = fx.manifest.entries.filter((f) => f.kind === 'photo' && f.colour === 'red').length;
+    expect(out.trim().split('\n')[0]).toBe(`${red} matches:`);
+    const gibberish = await cli('search', 'xqzvbl wrrmph');
+    expect(gibberish.out.trim().split('\n')[0]).toBe('No close matches. The nearest photos:');
   });
 
   it('finds the near-duplicate with `similar`, as JSON', async () => {
@@ -96,12 +110,13 @@ describe('photo-search command line', () => {
   it.each([
     [['search', 'red', '-k', 'many'], /-k must be a number/],
     [['search', 'red', '--after', '2021-13-01'], /2021-13-01/],
-    [['search', 'red', '--type', 'docx'], /Unknown file type "docx"/],
+    [['search', 'red', 'after:2021-13'], /2021-13 is not a month: use YYYY-MM/],
+    [['search', 'red', '--type', 'docx'], /docx is not a photo file type/],
     [['search', 'red', '--image-weight', '3'], /--image-weight must be a number from 0 to 1/],
     [['frobnicate'], /Unknown command "frobnicate"/],
     [['search'], /Give a description/],
     [['forget', '/nowhere/at/all'], /is not a library folder/],
-    [['index', '/nowhere/at/all'], /Cannot add \/nowhere\/at\/all/],
+    [['index', '/nowhere/at/all'], /There is no folder at \/nowhere\/at\/all/],
   ])('bad input %j gets a clear message', async (argv, message) => {
     const { code, err } = await cli(...argv);
     expect(code).not.toBe(0);

@@ -24,50 +24,124 @@ export const filtersSchema = z.object({
   folders: z.array(z.string().min(1)).max(100).optional(),
   after: isoDate.optional(),
   before: isoDate.optional(),
-  types: z
-    .array(z.string().regex(/^[a-z0-9]+$/i, 'a file extension such as jpg'))
-    .max(20)
-    .optional(),
+  types: z.array(z.string().regex(/^[a-z0-9]+$/i, 'a file extension such as jpg')).max(20).optional(),
   camera: z.string().max(200).optional(),
   hasGps: z.boolean().optional(),
+  /** Place names (`in:paris`): photos taken in any of them. */
+  places: z.array(z.string().trim().min(1).max(200)).max(20).optional(),
 });
 export type Filters = z.infer<typeof filtersSchema>;
 
+/** A date among the free words of a query (core/search/date-words.ts): a period, or a month or day of any year. */
+export const dateWordSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('period'), from: isoDate, to: isoDate, text: z.string().min(1).max(200) }),
+  z.object({ kind: z.literal('yearly'), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31).nullable(), text: z.string().min(1).max(200) }),
+]);
+export type QueryDate = z.infer<typeof dateWordSchema>;
+
+export const SORT_ORDERS = ['relevance', 'newest', 'oldest'] as const;
+
+/**
+ * A search, as the query language (core/search/query-language.ts) builds it from
+ * what the user typed. With no description, term, phrase or date it lists the
+ * library (the timeline). `k` is a page size, never a limit: `offset` pages on.
+ */
 export const searchInputSchema = z.object({
-  terms: z.array(queryTermSchema).min(1, 'a query needs at least one text or image term').max(16),
+  /** The free words, dates left out: what the model and the name, place, camera and word sources read. */
+  description: z.string().trim().max(1000).optional(),
+  /** Weight of the description among the terms (an image + text query shares 1 between them). */
+  descriptionWeight: weight.default(1),
+  /** Further terms: weighted and excluded texts, example photos and files. */
+  terms: z.array(queryTermSchema).max(16).default([]),
+  /** Quoted phrases: matched literally against names, places and words in photos, never by the model. */
+  phrases: z.array(z.string().trim().min(1).max(200)).max(16).default([]),
+  dateWords: z.array(dateWordSchema).max(16).default([]),
+  /**
+   * Photos of the library given as examples ("more like these") and counter-examples; any
+   * number, e.g. every photo of a selection. `weight` is their share against the description.
+   */
+  examples: z
+    .object({
+      like: z.array(z.number().int().positive()).max(100_000).default([]),
+      unlike: z.array(z.number().int().positive()).max(100_000).default([]),
+      weight: weight.default(1),
+    })
+    .default({ like: [], unlike: [], weight: 1 }),
   filters: filtersSchema.default({}),
+  sort: z.enum(SORT_ORDERS).default('relevance'),
   k: z.number().int().min(1).max(100_000).default(50),
+  offset: z.number().int().min(0).max(100_000_000).default(0),
   minScore: z.number().min(-1).max(1).optional(),
 });
 export type SearchInput = z.input<typeof searchInputSchema>;
 export type SearchQuery = z.output<typeof searchInputSchema>;
+export type SortOrder = SearchQuery['sort'];
+
+/** Where a photo's date comes from: its EXIF, a date in its file name or folder names, or the file's modification time ("file date"). */
+export type DateSource = 'exif' | 'file-name' | 'folder-name' | 'file-time';
 
 export interface PhotoSummary {
   id: number;
+  /**
+   * The photo's path key: the path itself, except that bytes of a name that are not
+   * valid UTF-8 are stood for by private-use characters (U+EF80..U+EFFF). Send it
+   * back as is to name the photo or its folder; show `displayPath` when present.
+   */
   path: string;
+  /** The path as a person should read it, present only when it differs from `path` (a Latin-1 name). */
+  displayPath?: string;
   folder: string;
   width: number;
   height: number;
   format: string;
   size: number;
+  /** The instant it was taken (ms): exact when the offset is known, otherwise a guess. Show and group by `takenLocal`. */
   takenAt: number | null;
+  /** The calendar day and clock time where it was taken, ISO 8601 without a zone ("2021-06-01T01:30:00"): show this, whatever the viewer's zone. */
+  takenLocal?: string | null;
+  /** Its offset from UTC where it was taken ("+09:00"), when the photo says. */
+  takenOffset?: string | null;
+  /** Where the date comes from; 'file-time' is the file's date, not the day the photo was taken: say so. */
+  dateSource?: DateSource | null;
   camera: string | null;
   latitude: number | null;
   longitude: number | null;
 }
 
+/** Why a photo is in the results, one source at a time: "file name contains 'trip'", "taken in Paris, France". */
+export interface HitReason {
+  source: 'visual' | 'names' | 'place' | 'date' | 'camera' | 'text';
+  text: string;
+}
+
 export interface SearchHit extends PhotoSummary {
-  score: number;
+  /** Cosine of the photo with the query's visual part; null when the query has none (a name, a place, a date). */
+  score: number | null;
+  /** The photo stands out for this query: every part of it is confirmed. */
+  match: boolean;
+  /** 0..100: 100 is this query's best match, 0 the library's typical photo. */
+  relevance: number;
+  strength: 'strong' | 'good' | 'weak';
+  reasons: HitReason[];
 }
 
 export interface SearchResult {
+  /** One page, in rank order: matches first, then weaker matches. */
   hits: SearchHit[];
+  /** How many of the whole ranked list's leading photos are matches. */
+  matches: number;
+  /** Length of the whole ranked list: every photo the filters leave. */
+  total: number;
+  offset: number;
   model: string;
   tookMs: number;
 }
 
 export interface FolderStatus {
+  /** Path key, as PhotoSummary.path. */
   path: string;
+  /** Present only when it differs from `path`. */
+  displayPath?: string;
   photos: number;
   online: boolean;
   reason: string | null;
@@ -75,7 +149,10 @@ export interface FolderStatus {
 }
 
 export interface FileFailure {
+  /** Path key, as PhotoSummary.path: a file, or a folder that could not be read (code 'folder-unreadable'). */
   path: string;
+  /** Present only when it differs from `path`. */
+  displayPath?: string;
   reason: string;
   code: string;
   at: number;
@@ -104,6 +181,25 @@ export interface ModelListing {
   hasQuantized: boolean;
   active: boolean;
   pending: boolean;
+  /** How the int8 variant fares on this CPU; null for models without one, or when onnxruntime could not be asked. */
+  int8: Int8Accuracy | null;
+}
+
+export interface Int8Accuracy {
+  /** onnxruntime's int8 matrix product here: exact, or saturating 16-bit pair sums (x86 without VNNI), which makes int8 drift from fp32. */
+  kernel: 'exact' | 'saturating';
+  /** Mean cosine of int8 to fp32 embeddings (1 is identical) measured on this machine with generated inputs; null until both variants were present together. */
+  cosine: { image: number; text: number } | null;
+}
+
+/** The processor as far as it decides int8 accuracy (core/models/cpu-features.ts, int8-kernel.ts). */
+export interface CpuSummary {
+  model: string;
+  arch: string;
+  /** Null where Node alone cannot read them: Windows, and CPUs that are not x86. */
+  flags: { avx2: boolean; fma: boolean; avx512f: boolean; avx512Vnni: boolean; avxVnni: boolean } | null;
+  /** Null when onnxruntime could not run its probe. */
+  int8Kernel: 'exact' | 'saturating' | null;
 }
 
 export interface ModelsOverview {
@@ -139,12 +235,37 @@ export interface LibraryStatus {
   index: { state: 'ok' | 'rebuilt' | 'empty'; detail: string | null; vectors: number };
   failures: FileFailure[];
   indexing: IndexProgress | null;
+  cpu: CpuSummary;
+  /** Photos no longer found whose removal waits for the user's confirmation; see HeldRemoval. */
+  heldRemovals?: HeldRemoval[];
 }
 
-export type IndexPhase = 'scanning' | 'embedding' | 'done' | 'cancelled';
+/**
+ * Photos of a library folder that a scan no longer found, kept because they were most
+ * or all of the folder (a drive that half-mounted, a sync tool that emptied it). Show
+ * them and ask: `index` with `allowRemovals` removes those still missing.
+ */
+export interface HeldRemoval {
+  /** The library folder, a path key. */
+  folder: string;
+  displayFolder?: string;
+  /** How many photos would be removed. */
+  photos: number;
+  /** How many the folder holds in the library. */
+  of: number;
+  /** A few of them (path keys), in path order. */
+  examples: string[];
+  /** In plain words: what was found and what to do. */
+  reason: string;
+}
+
+/** 'waiting': another process is writing the library; the run starts when it is done (see `waitingFor`). */
+export type IndexPhase = 'waiting' | 'scanning' | 'embedding' | 'done' | 'cancelled';
 
 export interface IndexProgress {
   phase: IndexPhase;
+  /** While waiting: who holds the library, in words ("process 1234 (photo-search.js), indexing since 14:03:12"). */
+  waitingFor?: string;
   found: number;
   toEmbed: number;
   embedded: number;
@@ -156,6 +277,8 @@ export interface IndexProgress {
   photosPerSecond: number;
   etaSeconds: number | null;
   paused: boolean;
+  /** Removals this run held for confirmation (see HeldRemoval); empty when none. */
+  held?: HeldRemoval[];
 }
 
 const modelId = z
@@ -169,7 +292,15 @@ export const operations = {
   status: { input: z.object({}) },
   addFolders: { input: folderListSchema },
   forgetFolder: { input: z.object({ path: z.string().min(1).max(4096) }) },
-  index: { input: z.object({ paths: z.array(z.string().min(1).max(4096)).max(100).optional() }) },
+  index: {
+    input: z.object({
+      paths: z.array(z.string().min(1).max(4096)).max(100).optional(),
+      /** Read again the files that failed before, quarantined ones included (each is first decoded on its own). */
+      retryFailed: z.boolean().optional(),
+      /** Remove the photos no longer found even when that is most of a folder (see HeldRemoval): the user has confirmed. */
+      allowRemovals: z.boolean().optional(),
+    }),
+  },
   pauseIndexing: { input: z.object({}) },
   resumeIndexing: { input: z.object({}) },
   cancelIndexing: { input: z.object({}) },

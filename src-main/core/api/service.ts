@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {
   FolderStatus,
+  HeldRemoval,
   IndexProgress,
   LibraryStatus,
   ModelListing,
@@ -17,15 +18,22 @@ import { EngineEventBus } from './events.ts';
 import { IndexRun } from './index-run.ts';
 import { ModelLibrary } from './model-library.ts';
 import { InputError, LibraryError, ModelError, PhotoSearchError, errorMessage } from '../errors.ts';
+import type { DecodeProbe } from '../indexer/decode-probe.ts';
 import { indexLibrary } from '../indexer/indexer.ts';
+import { startingProgress } from '../indexer/progress.ts';
+import { describeHeld } from '../indexer/plan.ts';
+import { fsReason } from '../media/fs-reason.ts';
+import { displayPath, fsPath, realKeySync, userPathKeys } from '../media/path-key.ts';
 import { makeThumbnail } from '../media/thumbnail.ts';
 import { loadModel } from '../models/clip-model.ts';
+import { resolvePlaces } from '../places/resolve-places.ts';
+import { describeCpu } from '../models/int8-kernel.ts';
 import type { ClipModel } from '../models/types.ts';
 import { isWithin, LibraryPaths } from '../paths.ts';
 import { ModelIndex } from '../search/model-index.ts';
-import { searchLibrary } from '../search/search.ts';
-import { TextEmbeddingCache } from '../search/text-cache.ts';
+import { LibrarySearch } from '../search/library-search.ts';
 import { LibraryStore } from '../store/library-store.ts';
+import { WriterLock, describeHolder } from '../store/writer-lock.ts';
 
 export interface ServiceOptions {
   libraryDir: string;
@@ -36,6 +44,12 @@ export interface ServiceOptions {
   decodeConcurrency?: number;
   /** A better-sqlite3 addon to load instead of node_modules' own (see openDatabase). */
   nativeBinding?: string;
+  /**
+   * Decodes a photo in a process of its own, to confirm that it crashes the decoder
+   * before it is quarantined. Defaults to a child Node process (indexer/decode-probe.ts),
+   * which Electron cannot start: the desktop engine passes one.
+   */
+  decodeProbe?: DecodeProbe;
 }
 
 export const NO_MODEL_HELP =
@@ -52,17 +66,21 @@ interface ActiveModel {
 export class PhotoSearchService implements PhotoSearchApi {
   readonly events = new EngineEventBus();
   readonly paths: LibraryPaths;
-  private readonly textCache = new TextEmbeddingCache();
+  private readonly searcher: LibrarySearch;
   private readonly library: ModelLibrary;
   private active: Promise<ActiveModel> | null = null;
   private pending: Promise<ActiveModel> | null = null;
   private run: IndexRun | null = null;
+  /** Only one process at a time indexes a library or writes its side files. */
+  private readonly writer: WriterLock;
 
   private constructor(
     readonly store: LibraryStore,
     private readonly opts: ServiceOptions,
   ) {
     this.paths = new LibraryPaths(opts.libraryDir);
+    this.writer = new WriterLock(opts.libraryDir, opts.nativeBinding);
+    this.searcher = new LibrarySearch(store);
     this.library = new ModelLibrary(store, this.paths.models, this.events);
     if (opts.modelDir) this.library.setActive(opts.modelDir);
   }
@@ -95,7 +113,9 @@ export class PhotoSearchService implements PhotoSearchApi {
   private async openModel(dir: string | null): Promise<ActiveModel> {
     if (!dir) throw new ModelError('model-missing', this.paths.models, NO_MODEL_HELP);
     const model = await loadModel(dir, { intraOpThreads: this.opts.intraOpThreads });
-    return { model, index: ModelIndex.open(this.store, this.paths.vectorIndex(model.id), model) };
+    // A process that is not indexing saves the index only while no other process writes the library.
+    const asWriter = <T>(write: () => T) => this.writer.ifFree('saving the search index', write);
+    return { model, index: ModelIndex.open(this.store, this.paths.vectorIndex(model.id), model, { asWriter }) };
   }
 
   async status(): Promise<LibraryStatus> {
@@ -104,6 +124,8 @@ export class PhotoSearchService implements PhotoSearchApi {
     let index: LibraryStatus['index'] = { state: 'empty', detail: null, vectors: 0 };
     try {
       const a = await this.activeModel();
+      // Another process may have changed the library: the figures below are of the index caught up.
+      a.index.refresh();
       model = { id: a.model.id, name: a.model.name, dir: a.model.dir, dim: a.model.dim };
       index = {
         state: a.index.openState.rebuilt ? 'rebuilt' : a.index.size > 0 ? 'ok' : 'empty',
@@ -128,22 +150,48 @@ export class PhotoSearchService implements PhotoSearchApi {
       })),
       index,
       failures: this.store.failures.list(),
+      heldRemovals: this.heldRemovals(),
       indexing: this.run?.last ?? null,
+      cpu: await describeCpu(),
     };
   }
 
   private folderStatuses(): FolderStatus[] {
-    return this.store.folders.list().map((f) => ({
-      path: f.path,
-      photos: f.photos,
-      online: f.online,
-      reason: f.offlineReason,
-      lastScanAt: f.lastScanAt,
-    }));
+    return this.store.folders.list().map((f) => {
+      const shown = displayPath(f.path);
+      return {
+        path: f.path,
+        ...(shown === f.path ? {} : { displayPath: shown }),
+        photos: f.photos,
+        online: f.online,
+        reason: f.offlineReason,
+        lastScanAt: f.lastScanAt,
+      };
+    });
+  }
+
+  /** Photos no longer found whose removal waits for the user's confirmation, per library folder. */
+  private heldRemovals(): HeldRemoval[] {
+    const byFolder = new Map<number, string[]>();
+    for (const { folderId, path: photo } of this.store.photos.heldRemovals()) byFolder.set(folderId, [...(byFolder.get(folderId) ?? []), photo]);
+    return this.store.folders
+      .list()
+      .filter((f) => byFolder.has(f.id))
+      .map((f) => describeHeld(f.path, byFolder.get(f.id)!, f.photos));
+  }
+
+  /** Runs a change of the library's folders as its one writer, waiting for another process's run to end. */
+  private async asWriter<T>(task: string, change: () => T): Promise<T> {
+    await this.writer.acquire(task);
+    try {
+      return change();
+    } finally {
+      this.writer.release();
+    }
   }
 
   async addFolders(input: OperationInput<'addFolders'>): Promise<FolderStatus[]> {
-    const ids = this.addFolderPaths(input.paths);
+    const ids = await this.asWriter('adding folders', () => this.addFolderPaths(input.paths));
     this.events.emit('library-changed', { reason: 'folder-added' });
     const wanted = new Set(ids);
     const paths = this.store.folders
@@ -154,21 +202,31 @@ export class PhotoSearchService implements PhotoSearchApi {
   }
 
   /**
-   * Adds folders to the library. A folder inside one already there is refused (its
-   * photos are already included); a folder that contains existing ones absorbs them,
-   * keeping their photos and embeddings.
+   * Adds folders to the library, each by its real path (as a path key, media/path-key.ts),
+   * so a folder reached through a link is the same folder. A folder inside one already
+   * there is refused (its photos are already included); a folder that contains existing
+   * ones absorbs them, keeping their photos and embeddings. The library's own folder,
+   * where the app writes, is never a photo folder.
    */
   private addFolderPaths(paths: readonly string[]): number[] {
     const ids: number[] = [];
+    // Its real path when it exists, as folders are compared by real path.
+    const library = userPathKeys(this.paths.dir).at(-1)!;
     for (const p of paths) {
       const resolved = path.resolve(p);
       let real: string;
       try {
-        real = fs.realpathSync(resolved);
-        if (!fs.statSync(real).isDirectory()) throw new InputError(p, `${p} is a file, not a folder. Give the folder that holds your photos.`);
+        real = realKeySync(resolved);
+        if (!fs.statSync(fsPath(real)).isDirectory()) throw new InputError(p, `${p} is a file, not a folder. Give the folder that holds your photos.`);
       } catch (err) {
         if (err instanceof PhotoSearchError) throw err;
-        throw new InputError(p, `Cannot add ${p}: ${errorMessage(err)}. Check the path and that it is readable.`);
+        throw folderProblem(p, err);
+      }
+      if (isWithin(library, real)) {
+        throw new InputError(
+          p,
+          `${p} is inside the library folder ${library}, where photo-search keeps its own files; it is never indexed. Choose a folder that holds your photos.`,
+        );
       }
       const existing = this.store.folders.list();
       const parent = existing.find((f) => f.path !== real && isWithin(f.path, real));
@@ -190,19 +248,21 @@ export class PhotoSearchService implements PhotoSearchApi {
   }
 
   async forgetFolder(input: OperationInput<'forgetFolder'>): Promise<{ removedPhotos: number }> {
-    const resolved = path.resolve(input.path);
-    const folder = this.store.folders.list().find((f) => f.path === resolved || f.path === safeRealpath(resolved));
+    const keys = userPathKeys(input.path);
+    const folder = this.store.folders.list().find((f) => keys.includes(f.path));
     if (!folder) {
       const known = this.store.folders.list().map((f) => f.path);
       throw new LibraryError('not-found', input.path, `${input.path} is not a library folder. Library folders: ${known.join(', ') || 'none'}.`);
     }
     if (this.run) await this.cancelIndexing();
-    const ids = this.store.photos.inFolder(folder.id).map((p) => p.id);
-    this.store.transaction(() => {
-      this.store.photos.remove(ids);
-      this.store.folders.remove(folder.id);
-      this.store.embeddings.bumpAll();
-    });
+    const ids = await this.asWriter('forgetting a folder', () =>
+      this.store.transaction(() => {
+        const inFolder = this.store.photos.inFolder(folder.id).map((p) => p.id);
+        this.store.photos.remove(inFolder);
+        this.store.folders.remove(folder.id);
+        return inFolder;
+      }),
+    );
     if (this.active) {
       const a = await this.activeModel();
       a.index.remove(ids);
@@ -220,40 +280,83 @@ export class PhotoSearchService implements PhotoSearchApi {
     }
     const active = await this.activeModel();
     const run = IndexRun.start(async (controls) => {
-      const options = {
-        folderIds,
-        suspectsFile: this.paths.decodeSuspects,
-        batchSize: this.opts.batchSize,
-        decodeConcurrency: this.opts.decodeConcurrency,
-        signal: controls.abort.signal,
-        isPaused: () => controls.paused,
-        gate: controls.gate,
-        onProgress: (p: IndexProgress) => {
-          controls.last = p;
-          this.events.emit('index-progress', p);
-        },
+      const onProgress = (p: IndexProgress) => {
+        controls.last = p;
+        this.events.emit('index-progress', p);
       };
-      const result = await indexLibrary(this.store, active.model, active.index, options);
-      const pending = result.phase === 'done' ? await this.pendingModel() : null;
-      if (!pending) return result;
-      // Search keeps the active model while the new one embeds every photo; it takes over only when complete.
-      const switched = await indexLibrary(this.store, pending.model, pending.index, { ...options, scan: false });
-      if (switched.phase === 'done' && this.store.embeddings.missing(pending.model.id, pending.model.preprocessVersion).length === 0) {
-        await this.promote(pending);
+      try {
+        await this.writer.acquire('indexing', {
+          signal: controls.abort.signal,
+          onWait: (holder) => onProgress({ ...startingProgress('waiting'), waitingFor: describeHolder(holder) }),
+        });
+      } catch (err) {
+        if (!controls.abort.signal.aborted) throw err;
+        const cancelled = startingProgress('cancelled');
+        onProgress(cancelled);
+        return cancelled;
       }
-      return {
-        ...result,
-        phase: switched.phase,
-        toEmbed: result.toEmbed + switched.toEmbed,
-        embedded: result.embedded + switched.embedded,
-        failed: result.failed + switched.failed,
-      };
+      try {
+        return await this.indexHoldingLock(controls, folderIds, active, input.retryFailed ?? false, input.allowRemovals ?? false, onProgress);
+      } finally {
+        // The run's work goes into the main database file, so a lost or uncopied log cannot take it.
+        this.store.checkpoint();
+        this.writer.release();
+      }
     });
     this.run = run;
     return run.promise.finally(() => {
       if (this.run === run) this.run = null;
       this.events.emit('library-changed', { reason: 'indexed' });
     });
+  }
+
+  private async indexHoldingLock(
+    controls: IndexRun,
+    folderIds: number[],
+    active: ActiveModel,
+    retryFailed: boolean,
+    allowRemovals: boolean,
+    onProgress: (p: IndexProgress) => void,
+  ): Promise<IndexProgress> {
+    // Another process may have indexed since this one loaded the index.
+    active.index.refresh();
+    (await this.pending?.catch(() => null))?.index.refresh();
+    if (retryFailed) {
+      // The scan skips a file that failed and did not change; forgetting the failures makes it read them again.
+      this.store.transaction(() => {
+        for (const id of folderIds) this.store.failures.clear(this.store.failures.inFolder(id).keys());
+      });
+    }
+    const options = {
+      folderIds,
+      suspectsFile: this.paths.decodeSuspects,
+      decodeProbe: this.opts.decodeProbe,
+      retryQuarantined: retryFailed,
+      allowRemovals,
+      batchSize: this.opts.batchSize,
+      decodeConcurrency: this.opts.decodeConcurrency,
+      signal: controls.abort.signal,
+      isPaused: () => controls.paused,
+      gate: controls.gate,
+      onProgress,
+    };
+    const result = await indexLibrary(this.store, active.model, active.index, options);
+    // Places are named from GPS positions offline; cheap once the geodata is loaded, which happens only for a library with GPS.
+    await resolvePlaces(this.store, { signal: controls.abort.signal });
+    const pending = result.phase === 'done' ? await this.pendingModel() : null;
+    if (!pending) return result;
+    // Search keeps the active model while the new one embeds every photo; it takes over only when complete.
+    const switched = await indexLibrary(this.store, pending.model, pending.index, { ...options, scan: false, retryQuarantined: false });
+    if (switched.phase === 'done' && this.store.embeddings.missing(pending.model.id, pending.model.preprocessVersion).length === 0) {
+      await this.promote(pending);
+    }
+    return {
+      ...result,
+      phase: switched.phase,
+      toEmbed: result.toEmbed + switched.toEmbed,
+      embedded: result.embedded + switched.embedded,
+      failed: result.failed + switched.failed,
+    };
   }
 
   private async promote(next: ActiveModel): Promise<void> {
@@ -344,8 +447,10 @@ export class PhotoSearchService implements PhotoSearchApi {
     const started = performance.now();
     const query = searchInputSchema.parse(input);
     const { model, index } = await this.activeModel();
-    const hits = await searchLibrary({ store: this.store, model, index, textCache: this.textCache }, query);
-    return { hits, model: model.name, tookMs: performance.now() - started };
+    // One row read when nothing changed; catches up with what another process indexed.
+    index.refresh();
+    const result = await this.searcher.search(model, index, query);
+    return { ...result, tookMs: performance.now() - started };
   }
 
   async photo(input: OperationInput<'photo'>): Promise<PhotoSummary> {
@@ -359,11 +464,27 @@ export class PhotoSearchService implements PhotoSearchApi {
     return this.store.photos.summaries([id]).get(id)?.path ?? null;
   }
 
-  /** A cached thumbnail for a photo known to the library; the photo is addressed by id only. */
-  async thumbnailFile(id: number, size: number): Promise<string> {
+  /**
+   * A photo's file as indexed: its path, size (bytes) and mtime (ms), and every library
+   * folder, so a front end that serves files can check that what it opens is still that
+   * file and inside the library (src-main/server/indexed-file.ts). Null for an unknown id.
+   */
+  indexedFile(id: number): { path: string; size: number; mtimeMs: number; folders: string[] } | null {
+    const row = this.store.photos.byPath(this.photoPath(id) ?? '');
+    if (!row) return null;
+    return { path: row.path, size: row.size, mtimeMs: row.mtimeMs, folders: this.store.folders.list().map((f) => f.path) };
+  }
+
+  /**
+   * A cached thumbnail for a photo known to the library; the photo is addressed by id only.
+   * `source` reads the photo instead of its stored path: a front end that has checked and
+   * opened the file passes a name of the open file (/proc/self/fd/<n>), so the file checked
+   * is the file decoded.
+   */
+  async thumbnailFile(id: number, size: number, source?: string): Promise<string> {
     const row = this.store.photos.byPath(this.photoPath(id) ?? '');
     if (!row) throw new LibraryError('not-found', String(id), `Photo ${id} is not in the library.`);
-    return makeThumbnail(row.path, this.paths.thumbnails, `${row.hash.slice(0, 16)}-${size}`, size);
+    return makeThumbnail(source ?? row.path, this.paths.thumbnails, `${row.hash.slice(0, 16)}-${size}`, size);
   }
 
   async close(): Promise<void> {
@@ -377,10 +498,11 @@ export class PhotoSearchService implements PhotoSearchApi {
   }
 }
 
-function safeRealpath(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
+/** Why a folder cannot be added, in plain words: what is wrong with which path, and what to check. */
+function folderProblem(folder: string, err: unknown): PhotoSearchError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new LibraryError('not-found', folder, `There is no folder at ${folder}. Check the spelling, and that the drive it is on is connected.`);
   }
+  return new InputError(folder, `${folder} cannot be added: ${fsReason(err)}. Choose a folder your user account can open.`);
 }

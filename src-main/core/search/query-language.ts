@@ -11,13 +11,12 @@
  *
  * No Node APIs: the renderer imports this module too.
  */
-import type { Filters, QueryTerm } from '../api/contract.ts';
+import { SORT_ORDERS, type Filters, type QueryDate, type QueryTerm, type SortOrder } from '../api/contract.ts';
 import { excerpt, findDateWords, readDatePeriod, type DateToken, type DateWord, type QueryProblem, type Span } from './date-words.ts';
 
 export type { DateMeaning, DatePeriod, DateWord, QueryProblem, Span } from './date-words.ts';
 
-export type SortOrder = 'relevance' | 'newest' | 'oldest';
-export const SORT_ORDERS: readonly SortOrder[] = ['relevance', 'newest', 'oldest'];
+export { SORT_ORDERS, type SortOrder } from '../api/contract.ts';
 
 /** Operator names, as written before the colon (case-insensitive in the input, lower case in output). */
 export const OPERATORS = ['in', 'after', 'before', 'folder', 'camera', 'type', 'label', 'album', 'like', 'unlike', 'sort', 'has'] as const;
@@ -472,33 +471,29 @@ export function formatQuery(query: Pick<ParsedQuery, 'parts'>): string {
 }
 
 /**
- * What the engine searches with, as one object:
- * - terms: the contract's weighted text terms: the description (the free words, without the
- *   words that form dates) at weight 1 when there is one, then each `2:sunset` at its
- *   weight and each `-people` at -excludeWeight, in input order. Never photo terms: examples
- *   are in `examples`.
- * - filters: the contract's filters as today: folders (as typed: a name or a path), after
- *   (first day), before (last day), types, camera (the last camera:), hasGps. A backwards
- *   range sets neither date.
- * - text: every free word as typed, dates included, one space apart: what lexical sources
- *   (file and folder names, places, camera, words in photos) match.
- * - phrases: literal-only texts. places: in: values (a photo matches any). labels: label:
- *   values (a photo must have all). album: the last album:, or null.
+ * What the engine searches with: the contract's search input (api/contract.ts) plus
+ * the parts the engine reads as filters of their own layers.
+ * - description: the free words without the words that form dates, one space apart.
+ * - terms: each `2:sunset` at its weight and each `-people` at -excludeWeight, in input order.
+ * - filters: folders (as typed: a name or a path), after (first day), before (last day),
+ *   types, camera (the last camera:), hasGps, places (`in:`, a photo matches any). A
+ *   backwards range sets neither date.
+ * - phrases: literal-only texts. dateWords: the dates among the free words.
+ * - labels: label: values (a photo must have all). album: the last album:, or null.
  * - examples: like/unlike photo ids, each list in input order without repeats.
- * - sort: the last sort:, relevance by default. dateWords: as in the parsed query.
+ * - sort: the last sort:, relevance by default.
  * Invalid parts contribute nothing.
  */
 export interface QuerySearchInput {
+  description: string;
   terms: QueryTerm[];
   filters: Filters;
-  text: string;
   phrases: string[];
-  places: string[];
+  dateWords: QueryDate[];
   labels: string[];
   album: string | null;
-  examples: { like: number[]; unlike: number[] };
+  examples: { like: number[]; unlike: number[]; weight: number };
   sort: SortOrder;
-  dateWords: DateWord[];
 }
 
 /** The words that are not part of a date; both lists are in input order, so one pass does. */
@@ -520,8 +515,9 @@ export function toSearchInput(query: ParsedQuery, options: { excludeWeight?: num
   const unique = <T>(values: T[]) => [...new Set(values)];
   const words = of('word');
   const description = wordsOutside(words, query.dateWords).join(' ');
+  const examples = { like: unique(of('like').flatMap((p) => p.ids)), unlike: unique(of('unlike').flatMap((p) => p.ids)), weight: 1 };
 
-  const terms: QueryTerm[] = description ? [{ kind: 'text', text: description, weight: 1 }] : [];
+  const terms: QueryTerm[] = [];
   for (const p of query.parts) {
     if (p.kind === 'weighted') terms.push({ kind: 'text', text: p.text, weight: p.weight });
     if (p.kind === 'exclude') terms.push({ kind: 'text', text: p.text, weight: -excludeWeight });
@@ -536,18 +532,19 @@ export function toSearchInput(query: ParsedQuery, options: { excludeWeight?: num
   if (types.length) filters.types = types;
   if (last.camera) filters.camera = last.camera.value;
   if (of('has').length) filters.hasGps = true;
+  const places = unique(of('place').map((p) => p.value));
+  if (places.length) filters.places = places;
 
   return {
+    description,
     terms,
     filters,
-    text: words.map((w) => w.text).join(' '),
     phrases: unique(of('phrase').map((p) => p.text)),
-    places: unique(of('place').map((p) => p.value)),
+    dateWords: query.dateWords.map(({ start: _start, end: _end, ...date }) => date),
     labels: unique(of('label').map((p) => p.value)),
     album: last.album?.value ?? null,
-    examples: { like: unique(of('like').flatMap((p) => p.ids)), unlike: unique(of('unlike').flatMap((p) => p.ids)) },
+    examples,
     sort: last.sort?.order ?? 'relevance',
-    dateWords: query.dateWords,
   };
 }
 

@@ -1,70 +1,204 @@
-import type { SearchHit, SearchQuery } from '../api/contract.ts';
+import type { HitReason, QueryTerm, SearchHit, SearchQuery, SortOrder } from '../api/contract.ts';
+import { InputError } from '../errors.ts';
 import type { ClipModel } from '../models/types.ts';
 import type { LibraryStore } from '../store/library-store.ts';
-import { dot } from '../vectors/math.ts';
-import { filterSql } from './filters.ts';
+import { filterSql, type SqlFilter } from './filters.ts';
+import { interpret, type PlaceFinder } from './interpret.ts';
 import type { ModelIndex } from './model-index.ts';
 import { resolveQuery } from './query-vector.ts';
+import { fuse } from './ranking/fusion.ts';
+import type { LibrarySample } from './ranking/library-sample.ts';
+import { cameraAnswer, type CameraNames } from './sources/cameras.ts';
+import { nameAnswer } from './sources/names.ts';
+import { placeFilter } from './sources/places.ts';
+import type { QueryPart, SourceAnswer } from './sources/source.ts';
+import { VisualSource } from './sources/visual.ts';
 import type { TextEmbeddingCache } from './text-cache.ts';
 
-/** Below this many photos left by a filter, scoring them all exactly beats asking the graph. */
-const EXACT_SCAN_LIMIT = 20_000;
-/** The graph is asked for more than k so that exact re-scoring can reorder its near misses. */
-const CANDIDATE_FACTOR = 2;
-const MIN_CANDIDATES = 100;
-
-/** How many candidates the graph is asked for when `want` results are needed. */
-export function graphCandidates(want: number): number {
-  return Math.max(want * CANDIDATE_FACTOR, MIN_CANDIDATES);
-}
+/** Answers a place part with the photos taken at any of the places it names (core/places). */
+export type PlaceAnswerer = (part: QueryPart, places: readonly string[], filter: SqlFilter | null) => SourceAnswer;
+/** Answers any part with the photos whose recognised text contains it (core/text). */
+export type WordsInPhotosAnswerer = (part: QueryPart, filter: SqlFilter | null) => SourceAnswer;
+/** Answers a date part with the photos taken in it (search/filters.ts decides what "taken on a day" means). */
+export type DateAnswerer = (part: QueryPart, date: SearchQuery['dateWords'][number], filter: SqlFilter | null) => SourceAnswer;
 
 export interface SearchContext {
   store: LibraryStore;
   model: ClipModel;
   index: ModelIndex;
   textCache: TextEmbeddingCache;
+  /** The library sample for the active model, drawn again when the library has changed enough. */
+  sample(): LibrarySample;
+  /** The library's cameras, read once per change of the library. */
+  cameras(): CameraNames;
+  /** Photos with a vector of the active model. */
+  embedded: number;
+  findPlaces: PlaceFinder;
+  placeAnswer: PlaceAnswerer;
+  dateAnswer: DateAnswerer;
+  wordsInPhotos: WordsInPhotosAnswerer | null;
 }
 
-export async function searchLibrary(ctx: SearchContext, query: SearchQuery): Promise<SearchHit[]> {
-  const { store, model, index } = ctx;
-  const { vector, exampleIds } = await resolveQuery(query.terms, model, store, ctx.textCache);
-  const filter = filterSql(query.filters);
-  const isResult = (id: number, score: number) => !exampleIds.has(id) && (query.minScore === undefined || score >= query.minScore);
+/** One photo of a ranking, before its summary is read. */
+export interface RankedPhoto {
+  id: number;
+  match: boolean;
+  score: number | null;
+  relevance: number;
+  strength: SearchHit['strength'];
+  reasons: HitReason[];
+}
 
-  const scored: Array<{ id: number; score: number }> = [];
-  const matching = filter
-    ? (store.db
-        .prepare(`SELECT count(*) FROM photos p WHERE ${filter.where}`)
-        .pluck()
-        .get(...filter.params) as number)
-    : Infinity;
-  if (filter && matching <= EXACT_SCAN_LIMIT) {
-    // One pass over the filtered photos' vectors, straight from the store.
-    for (const { id, vector: v } of store.embeddings.matching(model.id, filter.where, filter.params)) {
-      const score = dot(vector, v);
-      if (isResult(id, score)) scored.push({ id, score });
-    }
-  } else {
-    const allowed = filter
-      ? new Set(
-          store.db
-            .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)
-            .pluck()
-            .all(...filter.params) as number[],
-        )
-      : null;
-    const accept = allowed ? (id: number) => allowed.has(id) && !exampleIds.has(id) : exampleIds.size ? (id: number) => !exampleIds.has(id) : undefined;
-    const candidates = index.hnsw.search(vector, graphCandidates(query.k), accept).map((c) => c.id);
-    for (const [id, v] of store.embeddings.vectors(model.id, candidates)) {
-      const score = dot(vector, v);
-      if (isResult(id, score)) scored.push({ id, score });
-    }
+/**
+ * The whole answer to a query: every photo the filters leave, matches first. The
+ * head (what the sources ranked) is computed at once; the rest only when a page
+ * reaches it, since listing it can mean an exact scan of the library.
+ */
+export class Ranking {
+  private full: RankedPhoto[] | null = null;
+
+  constructor(
+    private readonly head: RankedPhoto[],
+    readonly matches: number,
+    readonly total: number,
+    private readonly rest: (head: readonly RankedPhoto[]) => RankedPhoto[],
+  ) {}
+
+  page(offset: number, k: number): RankedPhoto[] {
+    if (offset + k <= this.head.length || this.head.length >= this.total) return this.head.slice(offset, offset + k);
+    this.full ??= [...this.head, ...this.rest(this.head)];
+    return this.full.slice(offset, offset + k);
   }
-  scored.sort((a, b) => b.score - a.score || a.id - b.id);
-  const top = scored.slice(0, query.k);
-  const summaries = store.photos.summaries(top.map((t) => t.id));
-  return top.flatMap((t) => {
-    const s = summaries.get(t.id);
-    return s ? [{ ...s, score: t.score }] : [];
+}
+
+/** By the clock where each photo was taken (`taken_local`), so the order agrees with the days shown. */
+const DATE_ORDER: Record<Exclude<SortOrder, 'relevance'>, string> = {
+  newest: 'p.taken_local DESC, p.id DESC',
+  oldest: 'p.taken_local ASC, p.id ASC',
+};
+
+function bothFilters(a: SqlFilter | null, b: SqlFilter | null): SqlFilter | null {
+  if (!a || !b) return a ?? b;
+  return { where: `(${a.where}) AND (${b.where})`, params: [...a.params, ...b.params] };
+}
+
+function whereClause(filter: SqlFilter | null): string {
+  return filter ? `WHERE ${filter.where}` : '';
+}
+
+/** Ids of the photos the filter leaves, in date order. */
+function idsByDate(store: LibraryStore, filter: SqlFilter | null, order: Exclude<SortOrder, 'relevance'>): number[] {
+  return store.db
+    .prepare(`SELECT p.id FROM photos p ${whereClause(filter)} ORDER BY ${DATE_ORDER[order]}`)
+    .pluck()
+    .all(...(filter?.params ?? [])) as number[];
+}
+
+function plain(id: number, match: boolean): RankedPhoto {
+  return { id, match, score: null, relevance: 0, strength: 'weak', reasons: [] };
+}
+
+/** Sorts ranked photos by date, keeping matches ahead of the rest. */
+function byDate(store: LibraryStore, photos: RankedPhoto[], filter: SqlFilter | null, order: Exclude<SortOrder, 'relevance'>): RankedPhoto[] {
+  const position = new Map(idsByDate(store, filter, order).map((id, i) => [id, i]));
+  const at = (p: RankedPhoto) => position.get(p.id) ?? Number.MAX_SAFE_INTEGER;
+  return [...photos].sort((a, b) => Number(b.match) - Number(a.match) || at(a) - at(b));
+}
+
+/** Strength of the counter-examples against the examples, as for excluded words. */
+const COUNTER_EXAMPLE_WEIGHT = 0.5;
+
+/** The terms the model answers: the description, the further terms, and the examples as their centroid. */
+function visualTerms(query: SearchQuery, description: string): QueryTerm[] {
+  const terms: QueryTerm[] = description ? [{ kind: 'text', text: description, weight: query.descriptionWeight }] : [];
+  const { like, unlike, weight } = query.examples;
+  const examples = (ids: number[], share: number): QueryTerm[] => ids.map((id) => ({ kind: 'photo', id, weight: share / ids.length }));
+  return [...terms, ...query.terms, ...examples(like, weight), ...examples(unlike, -COUNTER_EXAMPLE_WEIGHT * weight)];
+}
+
+/**
+ * Ranks the library for a query. Each part of the query (sources/source.ts) is
+ * answered by every source that can confirm it: the model for the description
+ * (with the cutoff of ranking/cutoff.ts), file and folder names for any words,
+ * places, dates and cameras for the parts that name them, words in photos for
+ * any words; reciprocal rank fusion merges the answers (ranking/fusion.ts).
+ * @throws InputError when the terms cancel each other out; LibraryError for an example photo that is not indexed
+ */
+export async function rankLibrary(ctx: SearchContext, query: SearchQuery): Promise<Ranking> {
+  const { store, model } = ctx;
+  const { places, ...filters } = query.filters;
+  const filter = bothFilters(filterSql(filters), places?.length ? placeFilter(store, places) : null);
+  const total = store.db.prepare(`SELECT count(*) FROM photos p ${whereClause(filter)}`).pluck().get(...(filter?.params ?? [])) as number;
+  const { parts, description, named } = interpret(query, ctx.cameras(), ctx.findPlaces);
+  const terms = visualTerms(query, description);
+  const order = query.sort === 'relevance' ? 'newest' : query.sort;
+
+  if (parts.length === 0 && terms.length === 0) {
+    const ids = idsByDate(store, filter, order);
+    return new Ranking(
+      ids.map((id) => plain(id, true)),
+      ids.length,
+      ids.length,
+      () => [],
+    );
+  }
+
+  let visual: VisualSource | null = null;
+  if (terms.length > 0) {
+    if (!terms.some((t) => t.weight > 0)) {
+      throw new InputError(query.terms.map((t) => (t.kind === 'text' ? t.text : '')).join(' '), 'A query needs something to look for, not only things to leave out: add words or a photo.');
+    }
+    const resolved = await resolveQuery(terms, model, store, ctx.textCache);
+    // With a filter, the photos it leaves stand in for those of them with a vector: all but the few still being embedded.
+    const population = filter ? total : ctx.embedded;
+    const describes = description || query.terms.some((t) => t.kind === 'text' && t.weight > 0) ? 'the query' : 'the example photos';
+    visual = new VisualSource(
+      { store, modelId: model.id, index: ctx.index, sample: ctx.sample(), filter, population },
+      { vector: resolved.vector, exclude: resolved.exampleIds, describes, minScore: query.minScore },
+      query.offset + query.k,
+    );
+    if (!parts.some((p) => p.key === 'description')) parts.unshift({ key: 'description', kind: 'description', words: [], text: '' });
+  }
+
+  const answers: SourceAnswer[] = [];
+  const visualAnswer = visual?.answer('description');
+  if (visualAnswer) answers.push(visualAnswer);
+  for (const part of parts) {
+    if (part.words.length > 0) answers.push(nameAnswer(store, part, filter));
+    if (ctx.wordsInPhotos && part.words.length > 0) answers.push(ctx.wordsInPhotos(part, filter));
+    if (part.kind === 'place') answers.push(ctx.placeAnswer(part, named.get(part.key) ?? [], filter));
+    if (part.kind === 'camera') answers.push(cameraAnswer(store, part, named.get(part.key) ?? [], filter));
+  }
+  query.dateWords.forEach((date, i) => {
+    const part = parts.filter((p) => p.kind === 'date')[i];
+    if (part) answers.push(ctx.dateAnswer(part, date, filter));
   });
+
+  const { ranked, matches } = fuse(parts, answers);
+  const scores = new Map(visualAnswer?.hits.map((h) => [h.id, h.score]));
+  const head = ranked.map((h): RankedPhoto => {
+    const score = scores.get(h.id) ?? null;
+    const shown = visual && score !== null ? visual.relevance(score, h.match) : { value: h.match ? 100 : 0, strength: h.match ? ('strong' as const) : ('weak' as const) };
+    return { id: h.id, match: h.match, score, relevance: shown.value, strength: shown.strength, reasons: h.reasons };
+  });
+
+  const rest = (seen: readonly RankedPhoto[]): RankedPhoto[] => {
+    const known = new Set(seen.map((p) => p.id));
+    if (visual) {
+      return visual
+        .all()
+        .filter((h) => !known.has(h.id))
+        .map((h) => {
+          const shown = visual.relevance(h.score, false);
+          return { id: h.id, match: false, score: h.score, relevance: shown.value, strength: shown.strength, reasons: [h.reason] };
+        });
+    }
+    return idsByDate(store, filter, order)
+      .filter((id) => !known.has(id))
+      .map((id) => plain(id, false));
+  };
+
+  if (query.sort === 'relevance') return new Ranking(head, matches, total, rest);
+  const everything = byDate(store, [...head, ...rest(head)], filter, query.sort);
+  return new Ranking(everything, matches, total, () => []);
 }

@@ -1,8 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import { closeDatabase, openDatabase, type DatabaseOptions } from './database.ts';
+import { LibraryError } from '../errors.ts';
+import { checkpointDatabase, closeDatabase, openDatabase, type DatabaseOptions } from './database.ts';
 import { EmbeddingTable } from './embeddings.ts';
 import { FailureTable } from './failures.ts';
 import { FolderTable } from './folders.ts';
+import { PhotoTextTable } from './photo-text.ts';
 import { PhotoTable } from './photos.ts';
 
 /** The library database and its tables; the one writer of the library. */
@@ -11,12 +13,14 @@ export class LibraryStore {
   readonly photos: PhotoTable;
   readonly embeddings: EmbeddingTable;
   readonly failures: FailureTable;
+  readonly photoText: PhotoTextTable;
 
   private constructor(readonly db: Database) {
     this.folders = new FolderTable(db);
     this.photos = new PhotoTable(db);
     this.embeddings = new EmbeddingTable(db);
     this.failures = new FailureTable(db);
+    this.photoText = new PhotoTextTable(db);
   }
 
   static open(libraryDir: string, opts: Pick<DatabaseOptions, 'nativeBinding'> = {}): LibraryStore {
@@ -25,6 +29,27 @@ export class LibraryStore {
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /**
+   * Runs `fn` on one consistent snapshot of the library: reads inside it see no
+   * commit made by another connection after the first of them.
+   */
+  snapshot<T>(fn: () => T): T {
+    return this.db.transaction(fn).deferred();
+  }
+
+  /** Made once when the library is created (migrations.ts addIndexStamps); ties side files to this library. */
+  get id(): string {
+    const id = this.setting('library-id');
+    if (id === undefined)
+      throw new LibraryError('library-invalid', this.db.name, `${this.db.name} has no library identity. Move it away and index your folders again.`);
+    return id;
+  }
+
+  /** Copies the write-ahead log into the main file; see checkpointDatabase. */
+  checkpoint(): boolean {
+    return checkpointDatabase(this.db);
   }
 
   setting(key: string): string | undefined {

@@ -250,7 +250,7 @@ describe('hostile input: never throws, keeps every invariant, and parses as expe
     const q = checkQuery(input);
     expect(runs(q.parts.map((p) => p.kind))).toEqual(expected.kinds);
     expect(runs(q.problems.map((p) => p.message))).toEqual(expected.problems);
-    if (expected.text !== undefined) expect(toSearchInput(q).text.length).toBe(expected.text);
+    if (expected.text !== undefined) expect(toSearchInput(q).description.length).toBe(expected.text);
     if (expected.first !== undefined) {
       const first = q.parts[0];
       expect('text' in first ? first.text.length : 'value' in first ? first.value.length : -1).toBe(expected.first);

@@ -1,0 +1,89 @@
+import type { SearchHit, SearchQuery, SearchResult } from '../api/contract.ts';
+import type { ClipModel } from '../models/types.ts';
+import type { LibraryStore } from '../store/library-store.ts';
+import type { ModelIndex } from './model-index.ts';
+import { LibrarySample } from './ranking/library-sample.ts';
+import { rankLibrary, type Ranking, type SearchContext } from './search.ts';
+import { CameraNames } from './sources/cameras.ts';
+import { dateAnswer } from './sources/dates.ts';
+import { placeSource } from './sources/places.ts';
+import { TextEmbeddingCache } from './text-cache.ts';
+
+/** Rankings kept for paging: the pages of the last few queries are read without ranking again. */
+const KEPT_RANKINGS = 8;
+
+
+/**
+ * Search over one library: ranks queries (search.ts), keeps the library sample
+ * each model's cutoff needs, and keeps recent rankings so that paging through a
+ * long list does not rank it again. A ranking is reused only while the library
+ * is unchanged (this process's writes bump the model's generation; another
+ * process's commits change SQLite's data_version).
+ */
+export class LibrarySearch {
+  private readonly textCache = new TextEmbeddingCache();
+  private readonly samples = new Map<string, LibrarySample>();
+  private readonly rankings = new Map<string, Ranking>();
+
+  constructor(private readonly store: LibraryStore) {}
+
+  private cameraNames: { version: string; names: CameraNames } | null = null;
+
+  /** What a ranking depends on: the model's vectors (generation, count), the photos, and other processes' commits. */
+  private version(modelId: string): { key: string; embedded: number } {
+    const stamp = this.store.embeddings.stamp(modelId);
+    const dataVersion = this.store.db.pragma('data_version', { simple: true }) as number;
+    const embedded = stamp?.count ?? 0;
+    return { key: `${stamp?.generation ?? 0}:${embedded}:${this.store.photos.count()}:${dataVersion}`, embedded };
+  }
+
+  private cameras(version: string): CameraNames {
+    if (this.cameraNames?.version !== version) this.cameraNames = { version, names: CameraNames.read(this.store) };
+    return this.cameraNames.names;
+  }
+
+  private sample(model: ClipModel, embedded: number): LibrarySample {
+    let sample = this.samples.get(model.id);
+    if (!sample || sample.isStale(embedded)) {
+      sample = LibrarySample.draw(this.store, model.id, model.dim);
+      this.samples.set(model.id, sample);
+    }
+    return sample;
+  }
+
+  /**
+   * One page of the ranking of `query`, with each photo's summary, relevance and reasons.
+   * @throws InputError / LibraryError from ranking (search.ts rankLibrary)
+   */
+  async search(model: ClipModel, index: ModelIndex, query: SearchQuery): Promise<SearchResult> {
+    const started = performance.now();
+    const { k, offset, ...rest } = query;
+    const version = this.version(model.id);
+    const key = `${model.id}\u0000${version.key}\u0000${JSON.stringify(rest)}`;
+    let ranking = this.rankings.get(key);
+    if (!ranking) {
+      const ctx: SearchContext = {
+        store: this.store,
+        model,
+        index,
+        textCache: this.textCache,
+        sample: () => this.sample(model, version.embedded),
+        cameras: () => this.cameras(version.key),
+        embedded: version.embedded,
+        dateAnswer: (part, date, filter) => dateAnswer(this.store, part, date, filter),
+        wordsInPhotos: null,
+        ...placeSource(this.store),
+      };
+      ranking = await rankLibrary(ctx, query);
+      this.rankings.set(key, ranking);
+      if (this.rankings.size > KEPT_RANKINGS) this.rankings.delete(this.rankings.keys().next().value as string);
+    }
+    const page = ranking.page(offset, k);
+    const summaries = this.store.photos.summaries(page.map((p) => p.id));
+    const hits = page.flatMap((p): SearchHit[] => {
+      const summary = summaries.get(p.id);
+      return summary ? [{ ...summary, score: p.score, match: p.match, relevance: p.relevance, strength: p.strength, reasons: p.reasons }] : [];
+    });
+    return { hits, matches: ranking.matches, total: ranking.total, offset, model: model.name, tookMs: performance.now() - started };
+  }
+}

@@ -1,0 +1,148 @@
+import type { HitReason } from '../../api/contract.ts';
+import type { LibraryStore } from '../../store/library-store.ts';
+import { dot } from '../../vectors/math.ts';
+import type { SqlFilter } from '../filters.ts';
+import type { ModelIndex } from '../model-index.ts';
+import { background, relevance, splitMatches, type Background, type Strength } from '../ranking/cutoff.ts';
+import type { LibrarySample } from '../ranking/library-sample.ts';
+import type { SourceAnswer, SourceHit } from './source.ts';
+
+/** Below this many photos left by a filter, scoring them all exactly beats asking the graph. */
+export const EXACT_SCAN_LIMIT = 20_000;
+/** The graph is asked for more than needed so that exact re-scoring can reorder its near misses. */
+const CANDIDATE_FACTOR = 2;
+/** Fewest candidates the cutoff looks at: enough to see where the matches end in most queries. */
+const MIN_CANDIDATES = 200;
+/** When every candidate is a match, the next round asks for this many times more. */
+const GROWTH = 4;
+
+/** How many candidates the graph is asked for when `want` results are needed. */
+export function graphCandidates(want: number): number {
+  return Math.max(want * CANDIDATE_FACTOR, MIN_CANDIDATES);
+}
+
+export interface VisualQuery {
+  /** The combined query embedding, `[D]`, L2-normalised. */
+  vector: Float32Array;
+  /** Photos the user gave as examples: not results. */
+  exclude: ReadonlySet<number>;
+  /** What the reasons call the query: 'the query', 'the example photo'. */
+  describes: string;
+  /** Only photos scoring at least this cosine (the CLI's --min-score). */
+  minScore?: number;
+}
+
+export interface VisualContext {
+  store: LibraryStore;
+  modelId: string;
+  index: ModelIndex;
+  sample: LibrarySample;
+  filter: SqlFilter | null;
+  /** Photos the filter leaves (all embedded photos without a filter). */
+  population: number;
+}
+
+interface Scored {
+  id: number;
+  score: number;
+}
+
+/**
+ * The embedding source: cosine of every photo with the query, and which of them
+ * stand out as matches against the library's own score distribution
+ * (ranking/cutoff.ts). Scores come from the HNSW graph, re-scored exactly from
+ * stored vectors, or from an exact scan when a filter leaves few photos.
+ */
+export class VisualSource {
+  readonly background: Background;
+  private scored: Scored[];
+  private complete: boolean;
+  private matchCount = 0;
+
+  constructor(
+    private readonly ctx: VisualContext,
+    private readonly query: VisualQuery,
+    want: number,
+  ) {
+    this.background = background(ctx.sample.scores(query.vector), ctx.sample.spread);
+    const exact = ctx.filter !== null && ctx.population <= EXACT_SCAN_LIMIT;
+    this.complete = exact;
+    this.scored = exact ? this.scanAll() : this.fromGraph(Math.max(want, MIN_CANDIDATES));
+    this.cut();
+    while (!this.complete && this.matchCount >= this.scored.length && this.scored.length < ctx.population) {
+      this.scored = this.fromGraph(this.scored.length * GROWTH);
+      this.cut();
+    }
+  }
+
+  /** The best cosine of any photo; the scale of the readable relevance. */
+  get best(): number {
+    return this.scored[0]?.score ?? 0;
+  }
+
+  get matches(): number {
+    return this.matchCount;
+  }
+
+  /** Photos scored so far, best first, with matches marked and a reason each. */
+  answer(part: string): SourceAnswer {
+    return { part, hits: this.scored.map((s, i) => this.hit(s, i < this.matchCount)) };
+  }
+
+  /** Every photo the filter leaves, best first: for pages past the candidates (an exact scan, once). */
+  all(): SourceHit[] {
+    if (!this.complete) {
+      this.scored = this.scanAll();
+      this.complete = true;
+    }
+    return this.scored.map((s, i) => this.hit(s, i < this.matchCount));
+  }
+
+  relevance(score: number, isMatch: boolean): { value: number; strength: Strength } {
+    return relevance(score, this.best, this.background, isMatch);
+  }
+
+  private hit(s: Scored, match: boolean): SourceHit {
+    const { strength } = this.relevance(s.score, match);
+    const reason: HitReason = { source: 'visual', text: `looks like ${this.query.describes} (${strength})` };
+    return { id: s.id, score: s.score, match, reason };
+  }
+
+  private cut(): void {
+    const scores = this.scored.map((s) => s.score);
+    this.matchCount = splitMatches(scores, this.ctx.population, this.background).matches;
+  }
+
+  private keep(id: number, score: number): boolean {
+    return !this.query.exclude.has(id) && (this.query.minScore === undefined || score >= this.query.minScore);
+  }
+
+  private scanAll(): Scored[] {
+    const { store, modelId, filter } = this.ctx;
+    const out: Scored[] = [];
+    const rows = filter ? store.embeddings.matching(modelId, filter.where, filter.params) : store.embeddings.all(modelId);
+    for (const { id, vector } of rows) {
+      const score = dot(this.query.vector, vector);
+      if (this.keep(id, score)) out.push({ id, score });
+    }
+    return out.sort(byScore);
+  }
+
+  private fromGraph(want: number): Scored[] {
+    const { store, modelId, filter, index } = this.ctx;
+    const allowed = filter ? new Set(store.db.prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`).pluck().all(...filter.params) as number[]) : null;
+    const exclude = this.query.exclude;
+    const accept = allowed ? (id: number) => allowed.has(id) && !exclude.has(id) : exclude.size ? (id: number) => !exclude.has(id) : undefined;
+    const candidates = index.hnsw.search(this.query.vector, graphCandidates(want), accept).map((c) => c.id);
+    const out: Scored[] = [];
+    for (const [id, v] of store.embeddings.vectors(modelId, candidates)) {
+      const score = dot(this.query.vector, v);
+      if (this.keep(id, score)) out.push({ id, score });
+    }
+    return out.sort(byScore);
+  }
+}
+
+function byScore(a: Scored, b: Scored): number {
+  return b.score - a.score || a.id - b.id;
+}
