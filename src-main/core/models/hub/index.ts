@@ -1,4 +1,4 @@
-export { installModel, filesToFetch, resolveHubUrl, type InstallOptions, type InstallResult, type DownloadProgress } from './install.ts';
+export { installModel, filesToFetch, resolveHubUrl, type InstallableEntry, type InstallOptions, type InstallResult, type DownloadProgress } from './install.ts';
 export { importModel } from './import-model.ts';
 export { listInstalled, removeModel, type InstalledModel } from './installed.ts';
 export { detectLayout, missingFiles, requiredFiles, type ModelLayoutKind as ModelLayout } from '../layout.ts';

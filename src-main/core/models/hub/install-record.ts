@@ -14,7 +14,8 @@ const installedFileSchema = z.strictObject({
 const recordSchema = z.object({
   id: z.string().min(1),
   source: z.enum(['huggingface', 'import']),
-  layout: z.enum(['hf-onnx', 'immich']),
+  /** 'ppocr': an OCR model (detector, recogniser, dictionary), installed apart from the CLIP models. */
+  layout: z.enum(['hf-onnx', 'immich', 'ppocr']),
   /** Hub repository, when known (always for downloads; for imports, carried over from the copied install.json). */
   repo: z.string().optional(),
   /** The branch or tag that was asked for. */

@@ -8,7 +8,7 @@ import { downloadFile, type FileJob } from './download-file.ts';
 import { fileSize, writeFileDurably } from './durable-fs.ts';
 import { listFiles } from './file-tree.ts';
 import { DEFAULT_HUB_URL, encodePath, fetchRevision, hubUrl, type RepoRevision } from './hub-api.ts';
-import { writeInstallRecord, type InstalledFile } from './install-record.ts';
+import { writeInstallRecord, type InstalledFile, type InstallRecord } from './install-record.ts';
 import { checkedModelId, emptyTrash, partialDir, placeModelDir, recoverInterruptedSwap, withModelLock } from './model-dirs.ts';
 import { ProgressMeter, type DownloadProgress } from './progress.ts';
 
@@ -34,6 +34,9 @@ export interface InstallResult {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** What an install needs of a manifest: the CLIP catalog's entries and the OCR models' manifests (core/text) both provide it. */
+export type InstallableEntry = Pick<CatalogEntry, 'id' | 'displayName' | 'source' | 'quantized'> & { layout: InstallRecord['layout'] };
+
 export function resolveHubUrl(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const value = explicit ?? (env.PHOTO_SEARCH_HUB_URL?.trim() || DEFAULT_HUB_URL);
   let url: URL;
@@ -47,7 +50,7 @@ export function resolveHubUrl(explicit: string | undefined, env: NodeJS.ProcessE
 }
 
 /** The repository files an install fetches: the manifest's list, with encoders swapped for the quantized ones when asked. */
-export function filesToFetch(entry: CatalogEntry, quantized: boolean): string[] {
+export function filesToFetch(entry: InstallableEntry, quantized: boolean): string[] {
   if (!quantized) return entry.source.files;
   if (!entry.quantized) throw new InputError(entry.id, `${entry.displayName} (${entry.id}) has no quantized variant`);
   const swaps = entry.quantized.files;
@@ -95,7 +98,7 @@ async function preparePartial(staging: string, state: PartialState, wanted: read
  * each file into `modelsDir/.partial/<id>` (resuming what an earlier run left), verifies size
  * and SHA-256, writes install.json, then renames the whole directory into place.
  */
-export async function installModel(entry: CatalogEntry, modelsDir: string, opts: InstallOptions = {}): Promise<InstallResult> {
+export async function installModel(entry: InstallableEntry, modelsDir: string, opts: InstallOptions = {}): Promise<InstallResult> {
   const id = checkedModelId(entry.id);
   const env = process.env;
   const hub = resolveHubUrl(opts.hubUrl, env);
