@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
 import type { HeldRemoval, LibraryStatus, QueryTerm, SearchHit, SearchResult } from '../core/api/contract.ts';
 import { DEFAULT_EXCLUDE_WEIGHT, flagsToQuery, parseQuery, toSearchInput } from '../core/api/query-language.ts';
 import { dispatch } from '../core/api/dispatch.ts';
@@ -8,6 +9,7 @@ import { defaultLibraryDir, displayPath } from '../core/api/files.ts';
 import { filterOptions, numberOption, parse } from './args.ts';
 import { ProgressBar, summaryLine } from './progress-bar.ts';
 import { formatCpu } from './int8-notes.ts';
+import { duplicatesCommand, duplicatesOptions } from './duplicates-command.ts';
 import { evalCommand, evalOptions } from './eval-command.ts';
 import { modelsCommand } from './models-command.ts';
 import { serve, serveOptions } from './serve.ts';
@@ -44,6 +46,17 @@ const modelsOptions = {
   id: { type: 'string' },
 } as const;
 
+/** The flags each command takes besides the global ones; the others take the filter flags. */
+const OPTIONS_OF: Partial<Record<string, NonNullable<ParseArgsConfig['options']>>> = {
+  search: searchOptions,
+  similar: searchOptions,
+  serve: serveOptions,
+  models: modelsOptions,
+  index: indexOptions,
+  eval: evalOptions,
+  duplicates: duplicatesOptions,
+};
+
 /** Runs one command; returns the process exit code (0 ok, 1 failed, 2 bad usage). */
 export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
   const [command, ...rest] = argv;
@@ -53,18 +66,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
   }
   let service: PhotoSearchService | null = null;
   try {
-    const options =
-      command === 'search' || command === 'similar'
-        ? searchOptions
-        : command === 'serve'
-          ? serveOptions
-          : command === 'models'
-            ? modelsOptions
-            : command === 'index'
-              ? indexOptions
-              : command === 'eval'
-                ? evalOptions
-                : filterOptions;
+    const options = OPTIONS_OF[command] ?? filterOptions;
     const args = parse(rest, options) as Parsed & { values: Record<string, unknown> };
     if (args.values.help) {
       io.out.write(USAGE);
@@ -137,7 +139,9 @@ const commands: Record<string, Command> = {
 
   serve: (service, args, io) => serve(service, args.values, io),
 
-  eval: (service, args, io) => evalCommand(service, args.positionals, args.values as Parameters<typeof evalCommand>[2], io),
+  eval: (service, args, io) => evalCommand(service, args.positionals, args.values, io),
+
+  duplicates: (service, args, io) => duplicatesCommand(service, args.values, io),
 };
 
 /** An indexing run with a progress bar on stderr; Ctrl-C stops after the batch in flight. */
@@ -231,7 +235,11 @@ async function runSearch(service: PhotoSearchService, args: Parsed & { values: R
     description: query.description,
     descriptionWeight: query.description && withExamples ? 1 - imageWeight : 1,
     terms,
-    examples: { like: likeIds, unlike: [...query.examples.unlike, ...unliked.ids], weight: (share * likeIds.length) / Math.max(1, likeIds.length + likeFiles.length) },
+    examples: {
+      like: likeIds,
+      unlike: [...query.examples.unlike, ...unliked.ids],
+      weight: (share * likeIds.length) / Math.max(1, likeIds.length + likeFiles.length),
+    },
     phrases: query.phrases,
     dateWords: query.dateWords,
     filters: query.filters,
@@ -242,7 +250,8 @@ async function runSearch(service: PhotoSearchService, args: Parsed & { values: R
   const pageSize = numberOption('k', v.k, 1, 100_000);
   const first = (await dispatch(service, 'search', { ...input, k: pageSize ?? MIN_LISTED })) as SearchResult;
   // Without -k every match is listed, and a few weaker ones when there are hardly any.
-  const result = pageSize === undefined && first.matches > first.hits.length ? ((await dispatch(service, 'search', { ...input, k: first.matches })) as SearchResult) : first;
+  const result =
+    pageSize === undefined && first.matches > first.hits.length ? ((await dispatch(service, 'search', { ...input, k: first.matches })) as SearchResult) : first;
   io.out.write(v.json ? `${JSON.stringify(result)}\n` : formatResults(result));
   return 0;
 }
@@ -260,7 +269,8 @@ function formatResults(result: SearchResult): string {
   if (result.total === 0) return 'No photos in the library match these filters. Index a folder first (`photo-search index <folder>`) or loosen the filters.\n';
   const matchesHere = Math.max(0, Math.min(result.hits.length, result.matches - result.offset));
   const lines: string[] = [];
-  if (result.offset === 0) lines.push(result.matches === 0 ? 'No close matches. The nearest photos:' : `${result.matches} ${result.matches === 1 ? 'match' : 'matches'}:`);
+  if (result.offset === 0)
+    lines.push(result.matches === 0 ? 'No close matches. The nearest photos:' : `${result.matches} ${result.matches === 1 ? 'match' : 'matches'}:`);
   lines.push(...result.hits.slice(0, matchesHere).map(formatHit));
   const weaker = result.hits.slice(matchesHere);
   if (weaker.length && result.matches > 0) lines.push('Weaker matches:');

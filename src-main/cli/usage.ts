@@ -7,6 +7,7 @@ Usage:
   photo-search index --allow-removals       ...and remove photos no longer found even when they are most of a folder
   photo-search search <text> [options]      photos that match a description
   photo-search similar <photo> [options]    near-duplicates and look-alikes of a photo (a file or a photo id)
+  photo-search duplicates [--threshold t]   groups of near-identical photos, the one to keep first (nothing is deleted)
   photo-search status                       folders, photos, model, index health, files that failed
   photo-search forget <folder>              drop a folder from the library (the files are not touched)
   photo-search serve [--port N] [--open]    the app in a browser on this machine (127.0.0.1, behind the library's access token)

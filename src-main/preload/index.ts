@@ -42,6 +42,8 @@ const api = {
   useModel: (input) => call('useModel', input),
   importModel: (input) => call('importModel', input),
   removeModel: (input) => call('removeModel', input),
+  duplicates: (input) => call('duplicates', input),
+  showWhere: (input) => call('showWhere', input),
 } satisfies PhotoSearchApi;
 
 const actions = {

@@ -7,7 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src-main/cli/main.ts';
 import { PhotoSearchService } from '../../src-main/core/api/service.ts';
 import { findDuplicates, type DuplicateReport, type DuplicateSource } from '../../src-main/core/learn/duplicate-report.ts';
 import { backfillPerceptualHashes, hashPhotoFile } from '../../src-main/core/learn/hash-backfill.ts';
@@ -64,7 +66,10 @@ function trueGroups(): string[][] {
 }
 
 describe('near-duplicate groups', () => {
-  it('are empty until photos have perceptual hashes, and the backfill hashes every photo', async () => {
+  it('are prepared by indexing: every photo has its perceptual hash, and a library from before hashes gets them', async () => {
+    expect(findDuplicates(source).unhashed).toBe(0);
+    expect((await backfillPerceptualHashes(service.store)).hashed).toBe(0);
+    service.store.db.prepare('DELETE FROM perceptual_hashes').run();
     const unhashed = findDuplicates(source);
     expect(unhashed.groups).toEqual([]);
     expect(unhashed.unhashed).toBe(truth.length);
@@ -72,7 +77,6 @@ describe('near-duplicate groups', () => {
     const result = await backfillPerceptualHashes(service.store, { batchSize: 16, onProgress: (p) => progress.push(p.done) });
     expect(result).toMatchObject({ hashed: truth.length, failed: [], remaining: 0 });
     expect(progress.at(-1)).toBe(truth.length);
-    expect((await backfillPerceptualHashes(service.store)).hashed).toBe(0);
   });
 
   it('equal the true groups exactly, from the saved index', () => {
@@ -121,6 +125,18 @@ describe('near-duplicate groups', () => {
     const members = strict.groups.reduce((n, g) => n + g.photos.length, 0);
     expect(members).toBeLessThan(trueGroups().reduce((n, g) => n + g.length, 0));
     for (const g of strict.groups) expect(new Set(g.photos.map((p) => truth.find((t) => t.file === p.path)!.group)).size).toBe(1);
+  });
+
+  it('are what the duplicates command lists, the photo to keep first and why', async () => {
+    const report = await service.duplicates({});
+    expect(asPaths(report)).toEqual(trueGroups());
+    const out: string[] = [];
+    const io = { out: new Writable({ write: (chunk: Buffer, _enc, done) => (out.push(chunk.toString()), done()) }), err: process.stderr };
+    expect(await main(['duplicates', '--library', path.join(root, 'library')], io as never)).toBe(0);
+    const text = out.join('');
+    expect(text).toContain(`${trueGroups().length} groups of near-duplicates among ${truth.length} photos`);
+    expect(text).toContain('Nothing is deleted');
+    for (const group of report.groups) expect(text).toContain(`  keep  ${group.photos[0].width}x${group.photos[0].height}`);
   });
 
   it('lose a photo’s hash when its content changes, and never write to the photo folders', async () => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PhotoSearchService } from '../../src-main/core/api/service.ts';
 import { decodeForModel } from '../../src-main/core/indexer/decode-for-model.ts';
 import { heatMap, heatMapFromBoxes, type HeatMap } from '../../src-main/core/learn/heat-map.ts';
 import { loadModel } from '../../src-main/core/models/clip-model.ts';
@@ -82,6 +83,24 @@ describe('where in the photo the query matches', () => {
     expect(hits.filter((_, i) => shapes[i].orientation !== 1).filter(Boolean).length).toBeGreaterThanOrEqual(
       0.9 * shapes.filter((s) => s.orientation !== 1).length,
     );
+  });
+
+  it('is what "Show where" answers for an indexed photo, asked with words or another photo as the example', async () => {
+    const service = PhotoSearchService.open({ libraryDir: path.join(root, 'library'), modelDir: path.join(root, 'model'), intraOpThreads: 1 });
+    try {
+      await service.index({ paths: [path.join(root, 'photos')] });
+      const listed = (await service.search({ k: PHOTOS })).hits;
+      const idOf = (file: string) => listed.find((h) => h.path === file)!.id;
+      const [first, second] = shapes.filter((s) => s.colour === shapes[0].colour);
+      const worded = await service.showWhere({ id: idOf(first.file), text: first.colour });
+      expect(peaksOnShape(worded, first)).toBe(true);
+      expect(worded).toMatchObject({ width: first.width, height: first.height });
+      const byExample = await service.showWhere({ id: idOf(first.file), exampleId: idOf(second.file) });
+      expect(byExample.values).toHaveLength(byExample.columns * byExample.rows);
+      await expect(service.showWhere({ id: 999_999, text: 'red' })).rejects.toThrow(/not in the library/);
+    } finally {
+      await service.close();
+    }
   });
 
   it('refuses a query from another model', async () => {

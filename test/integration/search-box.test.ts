@@ -87,6 +87,40 @@ describe('what counts as a match, on a library where the answer to every query i
     for (let i = 1; i < seen.length; i++) if (seen[i].match === seen[i - 1].match) expect(seen[i].score!).toBeLessThanOrEqual(seen[i - 1].score!);
   });
 
+  /** The library's photos of one colour and pattern, as the search lists them. */
+  async function photosOf(colour: string, pattern: string, count: number): Promise<SearchHit[]> {
+    const all = await service.search(typed('', { k: photos.length }));
+    const files = new Set(photos.filter((p) => p.colour === colour && p.pattern === pattern).map((p) => p.file));
+    return all.hits.filter((h) => files.has(h.path)).slice(0, count);
+  }
+  const idsOf = async (colour: string, pattern: string, count: number) => (await photosOf(colour, pattern, count)).map((h) => h.id);
+
+  it('finds more like a few example photos, leaving the examples themselves out', async () => {
+    const examples = await photosOf('green', 'circle', 4);
+    const like = examples.map((h) => h.id);
+    const first = await service.search({ examples: { like }, k: 1 });
+    const result = await service.search({ examples: { like }, k: Math.max(1, first.matches) });
+    const found = result.hits.slice(0, result.matches).map((h) => h.path);
+    const given = new Set(examples.map((h) => h.path));
+    const truth = photos.filter((p) => p.colour === 'green' && p.pattern === 'circle' && !given.has(p.file)).map((p) => p.file);
+    expect(f1(found, truth)).toBeGreaterThanOrEqual(0.9);
+    expect(result.hits.some((h) => like.includes(h.id))).toBe(false);
+    expect(result.hits[0].reasons).toContainEqual({ source: 'visual', text: 'looks like the examples (strong)' });
+  });
+
+  it('learns from thumbs up and down on the results, and keeps the marked photos in them', async () => {
+    const up = await idsOf('red', 'circle', 2);
+    const down = await idsOf('red', 'stripes', 2);
+    const result = await service.search(typed('red', { feedback: { up, down }, k: photos.length }));
+    const rank = (colourPattern: [string, string]) =>
+      result.hits.findIndex((h) => photos.find((p) => p.file === h.path && p.colour === colourPattern[0] && p.pattern === colourPattern[1]) !== undefined);
+    expect(rank(['red', 'circle'])).toBeLessThan(rank(['red', 'stripes']));
+    const ids = new Set(result.hits.map((h) => h.id));
+    for (const id of [...up, ...down]) expect(ids.has(id)).toBe(true);
+    const redCircles = photos.filter((p) => p.colour === 'red' && p.pattern === 'circle').length;
+    expect(result.hits.slice(0, redCircles).every((h) => photos.find((p) => p.file === h.path)?.pattern === 'circle')).toBe(true);
+  });
+
   it('rates matches on a readable scale: the best is 100 and strong, weaker ones are weak', async () => {
     const result = await service.search(typed('blue plain', { k: 5 }));
     expect(result.hits[0]).toMatchObject({ match: true, relevance: 100, strength: 'strong' });

@@ -24,7 +24,10 @@ export const filtersSchema = z.object({
   folders: z.array(z.string().min(1)).max(100).optional(),
   after: isoDate.optional(),
   before: isoDate.optional(),
-  types: z.array(z.string().regex(/^[a-z0-9]+$/i, 'a file extension such as jpg')).max(20).optional(),
+  types: z
+    .array(z.string().regex(/^[a-z0-9]+$/i, 'a file extension such as jpg'))
+    .max(20)
+    .optional(),
   camera: z.string().max(200).optional(),
   hasGps: z.boolean().optional(),
   /** Place names (`in:paris`): photos taken in any of them. */
@@ -35,7 +38,12 @@ export type Filters = z.infer<typeof filtersSchema>;
 /** A date among the free words of a query (core/search/date-words.ts): a period, or a month or day of any year. */
 export const dateWordSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('period'), from: isoDate, to: isoDate, text: z.string().min(1).max(200) }),
-  z.object({ kind: z.literal('yearly'), month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31).nullable(), text: z.string().min(1).max(200) }),
+  z.object({
+    kind: z.literal('yearly'),
+    month: z.number().int().min(1).max(12),
+    day: z.number().int().min(1).max(31).nullable(),
+    text: z.string().min(1).max(200),
+  }),
 ]);
 export type QueryDate = z.infer<typeof dateWordSchema>;
 
@@ -67,6 +75,16 @@ export const searchInputSchema = z.object({
       weight: weight.default(1),
     })
     .default({ like: [], unlike: [], weight: 1 }),
+  /**
+   * Relevance feedback on the results: photos marked "more like this" (up) and "less like
+   * this" (down). They teach the ranking as examples do, and stay in the results, marked.
+   */
+  feedback: z
+    .object({
+      up: z.array(z.number().int().positive()).max(10_000).default([]),
+      down: z.array(z.number().int().positive()).max(10_000).default([]),
+    })
+    .default({ up: [], down: [] }),
   filters: filtersSchema.default({}),
   sort: z.enum(SORT_ORDERS).default('relevance'),
   k: z.number().int().min(1).max(100_000).default(50),
@@ -125,6 +143,12 @@ export interface SearchHit extends PhotoSummary {
   reasons: HitReason[];
 }
 
+/** Consecutive photos of a list taken on one calendar day where they were taken ('YYYY-MM-DD'; null: no date known). */
+export interface DayRun {
+  day: string | null;
+  count: number;
+}
+
 export interface SearchResult {
   /** One page, in rank order: matches first, then weaker matches. */
   hits: SearchHit[];
@@ -133,6 +157,12 @@ export interface SearchResult {
   /** Length of the whole ranked list: every photo the filters leave. */
   total: number;
   offset: number;
+  /**
+   * For a list in date order (an empty query, sort newest or oldest), on its first page
+   * (offset 0): the whole list as runs of one day, in list order, a run never spanning
+   * the last match and the first weaker match. What a timeline lays out its day headers by.
+   */
+  days?: DayRun[];
   model: string;
   tookMs: number;
 }
@@ -288,6 +318,60 @@ const modelId = z
 
 export const folderListSchema = z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(100) });
 
+/** One photo of a group of near-duplicates, with how close it is to the one suggested to keep. */
+export interface DuplicateMember extends PhotoSummary {
+  /** The folder the file is in (`folder` is the library folder it was found under). */
+  directory: string;
+  /** The file's modification time, ms. */
+  mtimeMs: number;
+  /** Cosine of its embedding with the kept photo's (1 for the kept photo). */
+  similarity: number;
+  /** Bits its perceptual hash differs from the kept photo's in. */
+  hashDistance: number;
+}
+
+export interface DuplicateGroup {
+  /** The photo suggested to keep first, then the others. */
+  photos: DuplicateMember[];
+  keep: number;
+  /** Why that one: 'most pixels', 'original format', 'earliest', 'largest file'. */
+  reasons: string[];
+  /** Bytes of the photos other than the kept one. */
+  reclaimableBytes: number;
+}
+
+export interface DuplicateReport {
+  /** Groups, the most bytes to reclaim first. */
+  groups: DuplicateGroup[];
+  threshold: number;
+  hashLimit: number;
+  /** Photos with an embedding for the model. */
+  photos: number;
+  /** Photos without a perceptual hash yet: in no group until hashed. */
+  unhashed: number;
+  /** Where the neighbours came from: the saved index's bottom layer, or a search per photo. */
+  graph: 'saved-index' | 'searched';
+  tookMs: number;
+}
+
+/** Where in a photo a query matches: a grid of cells over the photo as displayed (EXIF orientation applied). */
+export interface HeatMap {
+  columns: number;
+  rows: number;
+  /** `rows x columns` values, row after row from the top left: 1 where the query matches best, 0 where worst. */
+  values: number[];
+  /** Cosine of the best and of the worst window with the query: when they are close, the query matches everywhere alike. */
+  best: number;
+  worst: number;
+  /** Windows the model embedded (0 for a map drawn from the words found in the photo). */
+  windows: number;
+  /** The photo as displayed, px. */
+  width: number;
+  height: number;
+}
+
+const photoId = z.number().int().positive();
+
 export const operations = {
   status: { input: z.object({}) },
   addFolders: { input: folderListSchema },
@@ -311,6 +395,14 @@ export const operations = {
   useModel: { input: z.object({ id: modelId }) },
   importModel: { input: z.object({ path: z.string().min(1).max(4096), id: modelId.optional() }) },
   removeModel: { input: z.object({ id: modelId }) },
+  /** Groups of near-identical photos (bursts, resized or re-encoded copies, edits); `threshold` is the cosine a pair needs. */
+  duplicates: { input: z.object({ threshold: z.number().min(0.5).max(1).default(0.9) }) },
+  /** Where in photo `id` the query matches: words, or another photo of the library as the example. */
+  showWhere: {
+    input: z
+      .object({ id: photoId, text: z.string().trim().min(1).max(1000).optional(), exampleId: photoId.optional() })
+      .refine((q) => (q.text === undefined) !== (q.exampleId === undefined), 'give either words (text) or an example photo (exampleId)'),
+  },
 } as const;
 
 export type OperationName = keyof typeof operations;
@@ -331,6 +423,8 @@ export interface OperationOutputs {
   useModel: ModelSwitch;
   importModel: ModelListing;
   removeModel: { removed: string };
+  duplicates: DuplicateReport;
+  showWhere: HeatMap;
 }
 
 export interface EngineEvents {

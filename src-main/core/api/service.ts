@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {
+  DuplicateReport,
   FolderStatus,
+  HeatMap,
   HeldRemoval,
   IndexProgress,
   LibraryStatus,
@@ -25,7 +27,11 @@ import { describeHeld } from '../indexer/plan.ts';
 import { fsReason } from '../media/fs-reason.ts';
 import { displayPath, fsPath, realKeySync, userPathKeys } from '../media/path-key.ts';
 import { makeThumbnail } from '../media/thumbnail.ts';
-import { loadModel } from '../models/clip-model.ts';
+import { findDuplicates } from '../learn/duplicate-report.ts';
+import { backfillPerceptualHashes } from '../learn/hash-backfill.ts';
+import { heatMap } from '../learn/heat-map.ts';
+import { DEFAULT_DUPLICATE_THRESHOLD } from '../learn/near-duplicates.ts';
+import { identifyModel, loadModel, type ModelIdentity } from '../models/clip-model.ts';
 import { resolvePlaces } from '../places/resolve-places.ts';
 import { describeCpu } from '../models/int8-kernel.ts';
 import type { ClipModel } from '../models/types.ts';
@@ -112,10 +118,23 @@ export class PhotoSearchService implements PhotoSearchApi {
 
   private async openModel(dir: string | null): Promise<ActiveModel> {
     if (!dir) throw new ModelError('model-missing', this.paths.models, NO_MODEL_HELP);
-    const model = await loadModel(dir, { intraOpThreads: this.opts.intraOpThreads });
     // A process that is not indexing saves the index only while no other process writes the library.
     const asWriter = <T>(write: () => T) => this.writer.ifFree('saving the search index', write);
-    return { model, index: ModelIndex.open(this.store, this.paths.vectorIndex(model.id), model, { asWriter }) };
+    const openIndex = (m: ModelIdentity) => ModelIndex.load(this.store, this.paths.vectorIndex(m.id), m, { asWriter });
+    // The vectors are read while the text encoder loads; the image encoder loads when the first photo is embedded.
+    const identity = await identifyModel(dir);
+    const early = identity ? openIndex(identity) : null;
+    try {
+      const model = await loadModel(dir, { intraOpThreads: this.opts.intraOpThreads, vision: 'lazy' });
+      const index = early && identity?.id === model.id ? await early : await openIndex(model);
+      return { model, index };
+    } catch (err) {
+      void early?.then(
+        (index) => index.close(),
+        () => undefined,
+      );
+      throw err;
+    }
   }
 
   async status(): Promise<LibraryStatus> {
@@ -343,6 +362,8 @@ export class PhotoSearchService implements PhotoSearchApi {
     const result = await indexLibrary(this.store, active.model, active.index, options);
     // Places are named from GPS positions offline; cheap once the geodata is loaded, which happens only for a library with GPS.
     await resolvePlaces(this.store, { signal: controls.abort.signal });
+    // Near-duplicate groups need a perceptual hash per photo; photos indexed before hashes existed get theirs here.
+    await backfillPerceptualHashes(this.store, { signal: controls.abort.signal });
     const pending = result.phase === 'done' ? await this.pendingModel() : null;
     if (!pending) return result;
     // Search keeps the active model while the new one embeds every photo; it takes over only when complete.
@@ -453,6 +474,40 @@ export class PhotoSearchService implements PhotoSearchApi {
     return { ...result, tookMs: performance.now() - started };
   }
 
+  /**
+   * Groups of near-duplicates over the active model's embeddings and saved graph,
+   * confirmed by perceptual hashes (learn/duplicate-report.ts). The app never deletes.
+   */
+  async duplicates(input: OperationInput<'duplicates'>): Promise<DuplicateReport> {
+    const { model, index } = await this.activeModel();
+    index.refresh();
+    // The grouping reads the saved graph's neighbour lists; saved only while no other process writes.
+    index.checkpoint();
+    return findDuplicates(
+      { store: this.store, modelId: model.id, dim: model.dim, indexFile: this.paths.vectorIndex(model.id), live: index.hnsw },
+      { threshold: input.threshold ?? DEFAULT_DUPLICATE_THRESHOLD },
+    );
+  }
+
+  /**
+   * Where in a photo the query matches: windows of the photo scored by the model
+   * (learn/heat-map.ts), against words or another photo as the example.
+   * @throws LibraryError when either photo is not in the library, or the example has no vector yet
+   */
+  async showWhere(input: OperationInput<'showWhere'>): Promise<HeatMap> {
+    const { model } = await this.activeModel();
+    const photo = this.store.photos.summaries([input.id]).get(input.id);
+    if (!photo) throw new LibraryError('not-found', String(input.id), `Photo ${input.id} is not in the library.`);
+    let query: Float32Array;
+    if (input.text !== undefined) [query] = await model.encodeTexts([input.text]);
+    else {
+      const example = this.store.embeddings.vector(model.id, input.exampleId!);
+      if (!example) throw new LibraryError('not-found', String(input.exampleId), `Photo ${input.exampleId} is not in the library or not indexed yet.`);
+      query = example;
+    }
+    return heatMap(photo.path, query, model);
+  }
+
   async photo(input: OperationInput<'photo'>): Promise<PhotoSummary> {
     const found = this.store.photos.summaries([input.id]).get(input.id);
     if (!found) throw new LibraryError('not-found', String(input.id), `Photo ${input.id} is not in the library.`);
@@ -492,6 +547,7 @@ export class PhotoSearchService implements PhotoSearchApi {
     for (const loaded of [this.active, this.pending]) {
       const a = await loaded?.catch(() => null);
       a?.index.checkpoint();
+      a?.index.close();
       await a?.model.dispose();
     }
     this.store.close();

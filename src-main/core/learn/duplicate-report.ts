@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { PhotoSummary } from '../api/contract.ts';
+import type { DuplicateGroup, DuplicateMember, DuplicateReport } from '../api/contract.ts';
 import { hashDistance, PERCEPTUAL_HASH_VERSION } from '../media/perceptual-hash.ts';
 import type { LibraryStore } from '../store/library-store.ts';
 import { PerceptualHashTable } from '../store/perceptual-hashes.ts';
@@ -9,41 +9,7 @@ import { searchedGraph, type NeighbourGraph } from './neighbour-graph.ts';
 import { DEFAULT_DUPLICATE_THRESHOLD, groupNearDuplicates, hashLimitFor, type DuplicateOptions } from './near-duplicates.ts';
 import { readSavedGraph } from './saved-graph.ts';
 
-/** One photo of a group, with how close it is to the one suggested to keep. */
-export interface DuplicateMember extends PhotoSummary {
-  /** The folder the file is in (`folder` is the library folder it was found under). */
-  directory: string;
-  /** The file's modification time, ms. */
-  mtimeMs: number;
-  /** Cosine of its embedding with the kept photo's (1 for the kept photo). */
-  similarity: number;
-  /** Bits its perceptual hash differs from the kept photo's in. */
-  hashDistance: number;
-}
-
-export interface DuplicateGroup {
-  /** The photo suggested to keep first, then the others (see keep-suggestion.ts). */
-  photos: DuplicateMember[];
-  keep: number;
-  /** Why that one: 'most pixels', 'original format', 'earliest', 'largest file'. */
-  reasons: string[];
-  /** Bytes of the photos other than the kept one. */
-  reclaimableBytes: number;
-}
-
-export interface DuplicateReport {
-  /** Groups, the most bytes to reclaim first. */
-  groups: DuplicateGroup[];
-  threshold: number;
-  hashLimit: number;
-  /** Photos with an embedding for the model. */
-  photos: number;
-  /** Photos without a perceptual hash yet (hash-backfill.ts): in no group until hashed. */
-  unhashed: number;
-  /** Where the neighbours came from: the saved index's bottom layer, or a search per photo. */
-  graph: 'saved-index' | 'searched';
-  tookMs: number;
-}
+export type { DuplicateGroup, DuplicateMember, DuplicateReport };
 
 /** Neighbours asked for per photo when the saved index cannot be read: hnswlib's own M. */
 const SEARCHED_NEIGHBOURS = 16;

@@ -4,6 +4,7 @@ import { asMediaError, decodeToRaw, openImage, type DecodeLimits } from '../medi
 import { pixelValuesFromRgb } from '../models/preprocess.ts';
 import type { ClipModel, PreprocessSpec } from '../models/types.ts';
 import { dot } from '../vectors/math.ts';
+import type { HeatMap } from '../api/contract.ts';
 
 /**
  * "Show where": which regions of a photo match a query, for any model. The photo is
@@ -23,21 +24,7 @@ export const STRIDE = 0.2;
 /** At most this many windows, whatever the aspect ratio: a panorama gets wider steps. */
 export const MAX_WINDOWS = 32;
 
-export interface HeatMap {
-  /** Cells across and down, over the photo as displayed (EXIF orientation applied). */
-  columns: number;
-  rows: number;
-  /** `rows x columns` values, row after row from the top left: 1 where the query matches best, 0 where worst. */
-  values: number[];
-  /** Cosine of the best and of the worst window with the query: when they are close, the query matches everywhere alike. */
-  best: number;
-  worst: number;
-  /** Windows the model embedded. */
-  windows: number;
-  /** The photo as displayed, px. */
-  width: number;
-  height: number;
-}
+export type { HeatMap };
 
 export interface Window {
   left: number;

@@ -1,6 +1,8 @@
 import type { SearchHit, SearchQuery, SearchResult } from '../api/contract.ts';
+import { ExampleRanker } from '../learn/example-ranking.ts';
 import type { ClipModel } from '../models/types.ts';
 import type { LibraryStore } from '../store/library-store.ts';
+import type { SqlFilter } from './filters.ts';
 import type { ModelIndex } from './model-index.ts';
 import { LibrarySample } from './ranking/library-sample.ts';
 import { rankLibrary, type Ranking, type SearchContext } from './search.ts';
@@ -11,6 +13,8 @@ import { TextEmbeddingCache } from './text-cache.ts';
 
 /** Rankings kept for paging: the pages of the last few queries are read without ranking again. */
 const KEPT_RANKINGS = 8;
+/** Cache-model rankers kept: one per result list the user is teaching. */
+const KEPT_RANKERS = 4;
 
 
 /**
@@ -28,6 +32,22 @@ export class LibrarySearch {
   constructor(private readonly store: LibraryStore) {}
 
   private cameraNames: { version: string; names: CameraNames } | null = null;
+  /** Rankers of the cache model, per model, library state and filter: a click on a result list reuses its neighbourhoods. */
+  private readonly rankers = new Map<string, ExampleRanker>();
+
+  private exampleRanker(model: ClipModel, index: ModelIndex, version: string, filter: SqlFilter | null): ExampleRanker {
+    const key = `${model.id}\u0000${version}\u0000${JSON.stringify(filter)}`;
+    let ranker = this.rankers.get(key);
+    if (!ranker) {
+      const allowed = filter
+        ? new Set(this.store.db.prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`).pluck().all(...filter.params) as number[])
+        : null;
+      ranker = new ExampleRanker(index.hnsw, (ids) => this.store.embeddings.vectors(model.id, ids), allowed ? (id) => allowed.has(id) : undefined);
+      this.rankers.set(key, ranker);
+      if (this.rankers.size > KEPT_RANKERS) this.rankers.delete(this.rankers.keys().next().value as string);
+    }
+    return ranker;
+  }
 
   /** What a ranking depends on: the model's vectors (generation, count), the photos, and other processes' commits. */
   private version(modelId: string): { key: string; embedded: number } {
@@ -69,6 +89,7 @@ export class LibrarySearch {
         textCache: this.textCache,
         sample: () => this.sample(model, version.embedded),
         cameras: () => this.cameras(version.key),
+        exampleRanker: (filter) => this.exampleRanker(model, index, version.key, filter),
         embedded: version.embedded,
         dateAnswer: (part, date, filter) => dateAnswer(this.store, part, date, filter),
         wordsInPhotos: null,
@@ -84,6 +105,7 @@ export class LibrarySearch {
       const summary = summaries.get(p.id);
       return summary ? [{ ...summary, score: p.score, match: p.match, relevance: p.relevance, strength: p.strength, reasons: p.reasons }] : [];
     });
-    return { hits, matches: ranking.matches, total: ranking.total, offset, model: model.name, tookMs: performance.now() - started };
+    const days = offset === 0 ? ranking.days() : null;
+    return { hits, matches: ranking.matches, total: ranking.total, offset, ...(days ? { days } : {}), model: model.name, tookMs: performance.now() - started };
   }
 }

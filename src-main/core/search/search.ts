@@ -1,5 +1,9 @@
-import type { HitReason, QueryTerm, SearchHit, SearchQuery, SortOrder } from '../api/contract.ts';
+import type { DayRun, HitReason, QueryTerm, SearchHit, SearchQuery, SortOrder } from '../api/contract.ts';
 import { InputError } from '../errors.ts';
+import { DEFAULT_CACHE_PARAMS } from '../learn/cache-model.ts';
+import type { ExampleRanker } from '../learn/example-ranking.ts';
+import { textTerm } from '../learn/learned-background.ts';
+import { LearnedSource } from '../learn/learned-source.ts';
 import type { ClipModel } from '../models/types.ts';
 import type { LibraryStore } from '../store/library-store.ts';
 import { filterSql, type SqlFilter } from './filters.ts';
@@ -11,8 +15,8 @@ import type { LibrarySample } from './ranking/library-sample.ts';
 import { cameraAnswer, type CameraNames } from './sources/cameras.ts';
 import { nameAnswer } from './sources/names.ts';
 import { placeFilter } from './sources/places.ts';
-import type { QueryPart, SourceAnswer } from './sources/source.ts';
-import { VisualSource } from './sources/visual.ts';
+import type { QueryPart, SourceAnswer, SourceHit } from './sources/source.ts';
+import { EXACT_SCAN_LIMIT, VisualSource } from './sources/visual.ts';
 import type { TextEmbeddingCache } from './text-cache.ts';
 
 /** Answers a place part with the photos taken at any of the places it names (core/places). */
@@ -33,6 +37,8 @@ export interface SearchContext {
   cameras(): CameraNames;
   /** Photos with a vector of the active model. */
   embedded: number;
+  /** The cache model's ranker for this filter, kept across the clicks of one result list (learn/example-ranking.ts). */
+  exampleRanker(filter: SqlFilter | null): ExampleRanker;
   findPlaces: PlaceFinder;
   placeAnswer: PlaceAnswerer;
   dateAnswer: DateAnswerer;
@@ -56,12 +62,15 @@ export interface RankedPhoto {
  */
 export class Ranking {
   private full: RankedPhoto[] | null = null;
+  private dayRuns: DayRun[] | null = null;
 
   constructor(
     private readonly head: RankedPhoto[],
     readonly matches: number,
     readonly total: number,
     private readonly rest: (head: readonly RankedPhoto[]) => RankedPhoto[],
+    /** Set for a list in date order (then `head` is the whole list): the days it covers, for a timeline's headers. */
+    private readonly dayOf?: () => Map<number, string | null>,
   ) {}
 
   page(offset: number, k: number): RankedPhoto[] {
@@ -69,6 +78,31 @@ export class Ranking {
     this.full ??= [...this.head, ...this.rest(this.head)];
     return this.full.slice(offset, offset + k);
   }
+
+  /** The whole list as runs of one day (contract DayRun), matches and weaker matches apart; null unless in date order. Read once. */
+  days(): DayRun[] | null {
+    if (!this.dayOf) return null;
+    if (this.dayRuns) return this.dayRuns;
+    const dayOf = this.dayOf();
+    const runs: DayRun[] = [];
+    this.head.forEach((p, i) => {
+      const day = dayOf.get(p.id) ?? null;
+      const last = runs[runs.length - 1];
+      if (last && last.day === day && i !== this.matches) last.count += 1;
+      else runs.push({ day, count: 1 });
+    });
+    this.dayRuns = runs;
+    return runs;
+  }
+}
+
+/** The calendar day where each photo the filter leaves was taken (`taken_local` is wall-clock fields as UTC ms). */
+function daysTaken(store: LibraryStore, filter: SqlFilter | null): Map<number, string | null> {
+  const rows = store.db
+    .prepare(`SELECT p.id, date(p.taken_local / 1000, 'unixepoch') AS day FROM photos p ${whereClause(filter)}`)
+    .raw()
+    .all(...(filter?.params ?? [])) as Array<[number, string | null]>;
+  return new Map(rows);
 }
 
 /** By the clock where each photo was taken (`taken_local`), so the order agrees with the days shown. */
@@ -105,15 +139,73 @@ function byDate(store: LibraryStore, photos: RankedPhoto[], filter: SqlFilter | 
   return [...photos].sort((a, b) => Number(b.match) - Number(a.match) || at(a) - at(b));
 }
 
-/** Strength of the counter-examples against the examples, as for excluded words. */
-const COUNTER_EXAMPLE_WEIGHT = 0.5;
-
-/** The terms the model answers: the description, the further terms, and the examples as their centroid. */
+/** The terms the model answers directly: the description and the further terms (texts, photos, files). */
 function visualTerms(query: SearchQuery, description: string): QueryTerm[] {
   const terms: QueryTerm[] = description ? [{ kind: 'text', text: description, weight: query.descriptionWeight }] : [];
+  return [...terms, ...query.terms];
+}
+
+/** What ranks the photos by their look: the model alone, or the cache model when the query has examples or feedback. */
+type LookSource = Pick<VisualSource, 'answer' | 'relevance'> & { all(): SourceHit[] };
+
+/**
+ * The source of the description part: the model's cosines with a weighted sum of
+ * the terms (sources/visual.ts), or, with examples or feedback, the cache model
+ * over those photos and the words (learn/learned-source.ts), which beats their
+ * centroid (see README, "Learning from examples").
+ */
+async function lookSource(ctx: SearchContext, query: SearchQuery, terms: QueryTerm[], filter: SqlFilter | null, total: number): Promise<LookSource | null> {
+  const { store, model } = ctx;
   const { like, unlike, weight } = query.examples;
-  const examples = (ids: number[], share: number): QueryTerm[] => ids.map((id) => ({ kind: 'photo', id, weight: share / ids.length }));
-  return [...terms, ...query.terms, ...examples(like, weight), ...examples(unlike, -COUNTER_EXAMPLE_WEIGHT * weight)];
+  const learning = like.length + unlike.length + query.feedback.up.length + query.feedback.down.length > 0;
+  if (!learning && terms.length === 0) return null;
+  if (!learning && !terms.some((t) => t.weight > 0)) {
+    throw new InputError(
+      query.terms.map((t) => (t.kind === 'text' ? t.text : '')).join(' '),
+      'A query needs something to look for, not only things to leave out: add words or a photo.',
+    );
+  }
+  // With a filter, the photos it leaves stand in for those of them with a vector: all but the few still being embedded.
+  const population = filter ? total : ctx.embedded;
+  const want = query.offset + query.k;
+  const sample = ctx.sample();
+  const resolved = terms.some((t) => t.weight > 0) ? await resolveQuery(terms, model, store, ctx.textCache) : null;
+  const worded = terms.some((t) => t.kind === 'text' && t.weight > 0);
+  if (!learning) {
+    const source = new VisualSource(
+      { store, modelId: model.id, index: ctx.index, sample, filter, population },
+      { vector: resolved!.vector, exclude: resolved!.exampleIds, describes: worded ? 'the query' : 'the example photos', minScore: query.minScore },
+      want,
+    );
+    return { answer: (part) => source.answer(part), relevance: (score, match) => source.relevance(score, match), all: () => source.all() };
+  }
+  const text = resolved ? textTerm(resolved.vector, sample, ctx.index.hnsw.search(resolved.vector, 1)[0]?.score ?? 0) : null;
+  const allowed = filter && total <= EXACT_SCAN_LIMIT ? idsWhere(store, filter) : null;
+  const source = new LearnedSource(
+    { ranker: ctx.exampleRanker(filter), sample, population, allowed },
+    {
+      examples: [...like, ...query.feedback.up],
+      counterExamples: [...unlike, ...query.feedback.down],
+      text,
+      params: { ...DEFAULT_CACHE_PARAMS, alpha: DEFAULT_CACHE_PARAMS.alpha * weight },
+    },
+    want,
+    // The examples of "more like these" are what the user has; photos marked on the results stay in them.
+    new Set([...like, ...(resolved?.exampleIds ?? [])]),
+    worded ? 'the examples and the words' : 'the examples',
+  );
+  return {
+    answer: (part) => source.answer(part),
+    relevance: (score, match) => source.relevance(score, match),
+    all: () => source.all(() => idsWhere(store, filter)),
+  };
+}
+
+function idsWhere(store: LibraryStore, filter: SqlFilter | null): number[] {
+  return store.db
+    .prepare(`SELECT p.id FROM photos p ${whereClause(filter)}`)
+    .pluck()
+    .all(...(filter?.params ?? [])) as number[];
 }
 
 /**
@@ -125,40 +217,31 @@ function visualTerms(query: SearchQuery, description: string): QueryTerm[] {
  * @throws InputError when the terms cancel each other out; LibraryError for an example photo that is not indexed
  */
 export async function rankLibrary(ctx: SearchContext, query: SearchQuery): Promise<Ranking> {
-  const { store, model } = ctx;
+  const { store } = ctx;
   const { places, ...filters } = query.filters;
   const filter = bothFilters(filterSql(filters), places?.length ? placeFilter(store, places) : null);
-  const total = store.db.prepare(`SELECT count(*) FROM photos p ${whereClause(filter)}`).pluck().get(...(filter?.params ?? [])) as number;
+  const total = store.db
+    .prepare(`SELECT count(*) FROM photos p ${whereClause(filter)}`)
+    .pluck()
+    .get(...(filter?.params ?? [])) as number;
   const { parts, description, named } = interpret(query, ctx.cameras(), ctx.findPlaces);
   const terms = visualTerms(query, description);
   const order = query.sort === 'relevance' ? 'newest' : query.sort;
 
-  if (parts.length === 0 && terms.length === 0) {
+  const learning = query.examples.like.length + query.examples.unlike.length + query.feedback.up.length + query.feedback.down.length > 0;
+  if (parts.length === 0 && terms.length === 0 && !learning) {
     const ids = idsByDate(store, filter, order);
     return new Ranking(
       ids.map((id) => plain(id, true)),
       ids.length,
       ids.length,
       () => [],
+      () => daysTaken(store, filter),
     );
   }
 
-  let visual: VisualSource | null = null;
-  if (terms.length > 0) {
-    if (!terms.some((t) => t.weight > 0)) {
-      throw new InputError(query.terms.map((t) => (t.kind === 'text' ? t.text : '')).join(' '), 'A query needs something to look for, not only things to leave out: add words or a photo.');
-    }
-    const resolved = await resolveQuery(terms, model, store, ctx.textCache);
-    // With a filter, the photos it leaves stand in for those of them with a vector: all but the few still being embedded.
-    const population = filter ? total : ctx.embedded;
-    const describes = description || query.terms.some((t) => t.kind === 'text' && t.weight > 0) ? 'the query' : 'the example photos';
-    visual = new VisualSource(
-      { store, modelId: model.id, index: ctx.index, sample: ctx.sample(), filter, population },
-      { vector: resolved.vector, exclude: resolved.exampleIds, describes, minScore: query.minScore },
-      query.offset + query.k,
-    );
-    if (!parts.some((p) => p.key === 'description')) parts.unshift({ key: 'description', kind: 'description', words: [], text: '' });
-  }
+  const visual = await lookSource(ctx, query, terms, filter, total);
+  if (visual && !parts.some((p) => p.key === 'description')) parts.unshift({ key: 'description', kind: 'description', words: [], text: '' });
 
   const answers: SourceAnswer[] = [];
   const visualAnswer = visual?.answer('description');
@@ -178,7 +261,8 @@ export async function rankLibrary(ctx: SearchContext, query: SearchQuery): Promi
   const scores = new Map(visualAnswer?.hits.map((h) => [h.id, h.score]));
   const head = ranked.map((h): RankedPhoto => {
     const score = scores.get(h.id) ?? null;
-    const shown = visual && score !== null ? visual.relevance(score, h.match) : { value: h.match ? 100 : 0, strength: h.match ? ('strong' as const) : ('weak' as const) };
+    const shown =
+      visual && score !== null ? visual.relevance(score, h.match) : { value: h.match ? 100 : 0, strength: h.match ? ('strong' as const) : ('weak' as const) };
     return { id: h.id, match: h.match, score, relevance: shown.value, strength: shown.strength, reasons: h.reasons };
   });
 
@@ -200,5 +284,11 @@ export async function rankLibrary(ctx: SearchContext, query: SearchQuery): Promi
 
   if (query.sort === 'relevance') return new Ranking(head, matches, total, rest);
   const everything = byDate(store, [...head, ...rest(head)], filter, query.sort);
-  return new Ranking(everything, matches, total, () => []);
+  return new Ranking(
+    everything,
+    matches,
+    total,
+    () => [],
+    () => daysTaken(store, filter),
+  );
 }

@@ -78,6 +78,8 @@ export const OPERATION_NAMES = [
   'useModel',
   'importModel',
   'removeModel',
+  'duplicates',
+  'showWhere',
 ] as const satisfies readonly OperationName[];
 
 type MissingOperations = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

@@ -103,5 +103,7 @@ export function fakeApi(): PhotoSearchApi & { calls: { name: OperationName; inpu
     useModel: answer('useModel', { active: 'tiny', pending: null, toEmbed: 0 }),
     importModel: answer('importModel', sampleModel),
     removeModel: answer('removeModel', { removed: 'tiny' }),
+    duplicates: answer('duplicates', { groups: [], threshold: 0.9, hashLimit: 12, photos: 0, unhashed: 0, graph: 'saved-index', tookMs: 1 }),
+    showWhere: answer('showWhere', { columns: 1, rows: 1, values: [1], best: 0.3, worst: 0.3, windows: 1, width: 10, height: 10 }),
   };
 }

@@ -281,10 +281,7 @@ describe('toSearchInput: what the engine receives', () => {
     ['before:2024-02', { filters: { before: '2024-02-29' } }],
     ['dog after:2022 before:2021', { description: 'dog' }],
     ['label:beach label:sunset album:Hiking album:Trips', { labels: ['beach', 'sunset'], album: 'Trips' }],
-    [
-      'like:1,2 like:2,3 unlike:9',
-      { examples: { like: [1, 2, 3], unlike: [9], weight: 1 } },
-    ],
+    ['like:1,2 like:2,3 unlike:9', { examples: { like: [1, 2, 3], unlike: [9], weight: 1 } }],
     ['sort:oldest', { sort: 'oldest' }],
     ['sort:newest sort:relevance', { sort: 'relevance' }],
     [

@@ -16,7 +16,12 @@ function filtered(store: LibraryStore, ids: readonly number[], filter: SqlFilter
 
 function placeHits(store: LibraryStore, places: readonly PlaceHit[], filter: SqlFilter | null): SourceHit[] {
   return places.flatMap((place) =>
-    filtered(store, place.photoIds, filter).map((id): SourceHit => ({ id, score: 1, match: true, reason: { source: 'place', text: `taken in ${place.label}` } })),
+    filtered(store, place.photoIds, filter).map((id): SourceHit => ({
+      id,
+      score: 1,
+      match: true,
+      reason: { source: 'place', text: `taken in ${place.label}` },
+    })),
   );
 }
 
@@ -35,7 +40,14 @@ export function placeSource(store: LibraryStore): Pick<SearchContext, 'findPlace
     });
   return {
     findPlaces: findRuns,
-    placeAnswer: (part, names, filter) => ({ part: part.key, hits: placeHits(store, names.flatMap((n) => found.get(n) ?? []), filter) }),
+    placeAnswer: (part, names, filter) => ({
+      part: part.key,
+      hits: placeHits(
+        store,
+        names.flatMap((n) => found.get(n) ?? []),
+        filter,
+      ),
+    }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { LibraryStatus, SearchHit } from '../../../../src-main/core/api/contract.ts';
+import type { DayRun, LibraryStatus, SearchHit, SearchInput } from '../../../../src-main/core/api/contract.ts';
 import type { ClientEvents, DesktopActions, EventName, PhotoSearchClient } from '../../../../src-renderer/lib/api/client.ts';
 
 export function hit(id: number, path: string, score = 0.3): SearchHit {
@@ -50,7 +50,18 @@ export type FakeClient = PhotoSearchClient & {
  * A client whose operations are spies with plain answers; events are emitted by
  * the test. With `actions`, it is the desktop app's client.
  */
-export function fakeClient(opts: { status?: LibraryStatus; hits?: SearchHit[]; actions?: Partial<DesktopActions> } = {}): FakeClient {
+export interface FakeLibrary {
+  status?: LibraryStatus;
+  /** The whole ranked list every search answers, a page at a time (offset, k). */
+  hits?: SearchHit[];
+  /** How many of them are matches; all by default. */
+  matches?: number;
+  /** Day runs, sent on the first page as the engine does for a list in date order. */
+  days?: DayRun[];
+  actions?: Partial<DesktopActions>;
+}
+
+export function fakeClient(opts: FakeLibrary = {}): FakeClient {
   const listeners = new Map<string, Set<(data: unknown) => void>>();
   let status = opts.status ?? readyStatus();
   const client: FakeClient = {
@@ -65,7 +76,20 @@ export function fakeClient(opts: { status?: LibraryStatus; hits?: SearchHit[]; a
     pauseIndexing: vi.fn(async () => null),
     resumeIndexing: vi.fn(async () => null),
     cancelIndexing: vi.fn(async () => null),
-    search: vi.fn(async () => ({ hits: opts.hits ?? [], matches: opts.hits?.length ?? 0, total: opts.hits?.length ?? 0, offset: 0, model: 'tiny', tookMs: 1 })),
+    search: vi.fn(async (input: SearchInput) => {
+      const all = opts.hits ?? [];
+      const offset = input.offset ?? 0;
+      const k = input.k ?? 50;
+      return {
+        hits: all.slice(offset, offset + k),
+        matches: opts.matches ?? all.length,
+        total: all.length,
+        offset,
+        ...(opts.days && offset === 0 ? { days: opts.days } : {}),
+        model: 'tiny',
+        tookMs: 1,
+      };
+    }),
     photo: vi.fn(async () => {
       throw new Error('not used');
     }),
@@ -78,6 +102,8 @@ export function fakeClient(opts: { status?: LibraryStatus; hits?: SearchHit[]; a
       throw new Error('not used');
     }),
     removeModel: vi.fn(async () => ({ removed: 'tiny' })),
+    duplicates: vi.fn(async () => ({ groups: [], threshold: 0.9, hashLimit: 12, photos: 0, unhashed: 0, graph: 'saved-index' as const, tookMs: 1 })),
+    showWhere: vi.fn(async () => ({ columns: 1, rows: 1, values: [1], best: 0.3, worst: 0.3, windows: 1, width: 10, height: 10 })),
     onEvent(name, listener) {
       const set = listeners.get(name) ?? new Set();
       listeners.set(name, set);
