@@ -70,7 +70,9 @@ function formatReport(r: EvalReport): string {
   }
   if (r.retrieval) {
     const t = r.retrieval;
-    lines.push(`Text-to-image retrieval (${t.captions} captions): recall@1 ${percent(t.recallAt1)}, recall@5 ${percent(t.recallAt5)}, recall@10 ${percent(t.recallAt10)}`);
+    lines.push(
+      `Text-to-image retrieval (${t.captions} captions): recall@1 ${percent(t.recallAt1)}, recall@5 ${percent(t.recallAt5)}, recall@10 ${percent(t.recallAt10)}`,
+    );
   }
   if (r.skipped.length) {
     lines.push(`${r.skipped.length} ${r.skipped.length === 1 ? 'file' : 'files'} could not be read:`);

@@ -9,7 +9,9 @@ import { defaultLibraryDir, displayPath } from '../core/api/files.ts';
 import { filterOptions, numberOption, parse } from './args.ts';
 import { ProgressBar, summaryLine } from './progress-bar.ts';
 import { formatCpu } from './int8-notes.ts';
+import { albumsCommand, albumsOptions } from './albums-command.ts';
 import { duplicatesCommand, duplicatesOptions } from './duplicates-command.ts';
+import { labelsCommand } from './labels-command.ts';
 import { evalCommand, evalOptions } from './eval-command.ts';
 import { modelsCommand } from './models-command.ts';
 import { serve, serveOptions } from './serve.ts';
@@ -55,6 +57,8 @@ const OPTIONS_OF: Partial<Record<string, NonNullable<ParseArgsConfig['options']>
   index: indexOptions,
   eval: evalOptions,
   duplicates: duplicatesOptions,
+  albums: albumsOptions,
+  labels: {},
 };
 
 /** Runs one command; returns the process exit code (0 ok, 1 failed, 2 bad usage). */
@@ -142,6 +146,10 @@ const commands: Record<string, Command> = {
   eval: (service, args, io) => evalCommand(service, args.positionals, args.values, io),
 
   duplicates: (service, args, io) => duplicatesCommand(service, args.values, io),
+
+  albums: (service, args, io) => albumsCommand(service, args.positionals, args.values, io),
+
+  labels: (service, args, io) => labelsCommand(service, args.positionals, args.values.json, io),
 };
 
 /** An indexing run with a progress bar on stderr; Ctrl-C stops after the batch in flight. */

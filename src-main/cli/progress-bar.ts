@@ -1,9 +1,25 @@
 import { formatEta } from './format.ts';
-import type { IndexProgress } from '../core/api/contract.ts';
+import type { IndexProgress, IndexStep } from '../core/api/contract.ts';
+
+/** What each organizing step does, as the progress line says it. */
+export const STEP_WORDS: Record<IndexStep['name'], string> = {
+  places: 'Naming places from GPS positions',
+  duplicates: 'Preparing the check for near-duplicates',
+  labels: 'Labelling photos',
+  classifiers: 'Applying your classifiers',
+  albums: 'Filling smart albums',
+  text: 'Reading words in photos',
+};
 
 export function progressLine(p: IndexProgress, width = 24): string {
   if (p.phase === 'waiting') return `Waiting for ${p.waitingFor ?? 'another photo-search process'} to finish writing the library…`;
   if (p.phase === 'scanning') return `Scanning… ${p.found} ${p.found === 1 ? 'photo' : 'photos'} found`;
+  if (p.phase === 'organizing') {
+    const step = p.step;
+    if (!step) return 'Organizing…';
+    const counted = step.total > 0 ? ` ${step.done}/${step.total}` : '';
+    return `${STEP_WORDS[step.name]}…${counted}`;
+  }
   const done = p.embedded + p.failed;
   const total = Math.max(p.toEmbed, done);
   const ratio = total === 0 ? 1 : Math.min(1, done / total);

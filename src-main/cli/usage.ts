@@ -8,6 +8,10 @@ Usage:
   photo-search search <text> [options]      photos that match a description
   photo-search similar <photo> [options]    near-duplicates and look-alikes of a photo (a file or a photo id)
   photo-search duplicates [--threshold t]   groups of near-identical photos, the one to keep first (nothing is deleted)
+  photo-search albums list                  smart albums; also: create <name> [--description d] [--like <id>...],
+                                            show <album>, add <album> <photo id>..., remove <album> <photo id>..., delete <album>
+  photo-search labels list                  the labels photos get; also: add <label>, remove <label>, show <photo id>,
+                                            yes|no|reset <photo id> <label> (your correction wins over the model's)
   photo-search status                       folders, photos, model, index health, files that failed
   photo-search forget <folder>              drop a folder from the library (the files are not touched)
   photo-search serve [--port N] [--open]    the app in a browser on this machine (127.0.0.1, behind the library's access token)

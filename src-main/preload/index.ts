@@ -44,6 +44,23 @@ const api = {
   removeModel: (input) => call('removeModel', input),
   duplicates: (input) => call('duplicates', input),
   showWhere: (input) => call('showWhere', input),
+  labels: (input) => call('labels', input),
+  addLabel: (input) => call('addLabel', input),
+  removeLabel: (input) => call('removeLabel', input),
+  photoLabels: (input) => call('photoLabels', input),
+  correctLabel: (input) => call('correctLabel', input),
+  albums: (input) => call('albums', input),
+  createAlbum: (input) => call('createAlbum', input),
+  album: (input) => call('album', input),
+  addToAlbum: (input) => call('addToAlbum', input),
+  removeFromAlbum: (input) => call('removeFromAlbum', input),
+  deleteAlbum: (input) => call('deleteAlbum', input),
+  categories: (input) => call('categories', input),
+  tagPhotos: (input) => call('tagPhotos', input),
+  untagPhotos: (input) => call('untagPhotos', input),
+  deleteCategory: (input) => call('deleteCategory', input),
+  fitClassifiers: (input) => call('fitClassifiers', input),
+  applyClassifiers: (input) => call('applyClassifiers', input),
 } satisfies PhotoSearchApi;
 
 const actions = {

@@ -50,7 +50,10 @@ function ids(truth: (p: RelevancePhoto) => boolean): number[] {
 
 function labelled(name: string, modelId = model.id): number[] {
   const filter = labelFilterSql(modelId, [name])!;
-  return service.store.db.prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`).pluck().all(...filter.params) as number[];
+  return service.store.db
+    .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)
+    .pluck()
+    .all(...filter.params) as number[];
 }
 
 function f1(found: readonly number[], truth: readonly number[]): number {
@@ -117,8 +120,8 @@ describe('personal classifiers from a few tagged photos', () => {
     const file = path.join(photosDir, 'later', 'mia-again.jpg');
     await writeJpegScene(file, { colour: 'red', pattern: 'circle', width: 120, height: 90 });
     await service.index({});
-    expect(await heads.update(model)).toEqual({ refitted: false, photosLabelled: 1 });
     expect(labelled('Mia')).toContain(service.store.photos.byPath(file)!.id);
+    expect(await heads.update(model)).toEqual({ refitted: false, photosLabelled: 0 });
   });
 
   it('is fitted again for another model once that model has embedded the library', async () => {
@@ -129,8 +132,8 @@ describe('personal classifiers from a few tagged photos', () => {
     await service.index({});
     const second = (await service.activeModel()).model;
     expect(second.id).not.toBe(model.id);
+    // The index run that embedded the library with the new model fitted the classifiers again.
     const switched = new PersonalHeads(service.store);
-    expect((await switched.update(second)).refitted).toBe(true);
     expect(switched.report(second.id)!.categories.map((c) => c.name)).toEqual(['Mia', 'Max', 'our house']);
     for (const c of CATEGORIES) expect(f1(labelled(c.name, second.id), ids(c.truth))).toBeGreaterThanOrEqual(0.9);
     expect(await switched.update(second)).toEqual({ refitted: false, photosLabelled: 0 });
@@ -139,7 +142,6 @@ describe('personal classifiers from a few tagged photos', () => {
   });
 
   it('refuses too few tags and unknown photos, and forgets a deleted category', async () => {
-    heads.tag('Max', []);
     heads.tag('the sea', [ids((p) => p.colour === 'blue' && p.pattern === 'plain')[0]]);
     await expect(heads.fit(model)).rejects.toThrow(/at least 2 indexed photos as "the sea"/);
     expect(() => heads.tag('nobody', [999_999])).toThrow(LibraryError);

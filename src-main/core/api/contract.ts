@@ -32,6 +32,10 @@ export const filtersSchema = z.object({
   hasGps: z.boolean().optional(),
   /** Place names (`in:paris`): photos taken in any of them. */
   places: z.array(z.string().trim().min(1).max(200)).max(20).optional(),
+  /** Labels (`label:beach`): photos that carry all of them, the user's corrections included. */
+  labels: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
+  /** An album (`album:Hiking`), by name: its photos only. */
+  album: z.string().trim().min(1).max(200).optional(),
 });
 export type Filters = z.infer<typeof filtersSchema>;
 
@@ -290,7 +294,19 @@ export interface HeldRemoval {
 }
 
 /** 'waiting': another process is writing the library; the run starts when it is done (see `waitingFor`). */
-export type IndexPhase = 'waiting' | 'scanning' | 'embedding' | 'done' | 'cancelled';
+/**
+ * 'waiting': another process is writing the library; the run starts when it is done (see `waitingFor`).
+ * 'organizing': after the embeddings, the steps that build on them (see IndexStep); search works meanwhile.
+ */
+export type IndexPhase = 'waiting' | 'scanning' | 'embedding' | 'organizing' | 'done' | 'cancelled';
+
+/** A step of the organizing phase: naming places, preparing near-duplicate checks, labels, classifiers, albums, words in photos. */
+export interface IndexStep {
+  name: 'places' | 'duplicates' | 'labels' | 'classifiers' | 'albums' | 'text';
+  /** Photos done and to do in this step; 0 of 0 when the step does not count photos. */
+  done: number;
+  total: number;
+}
 
 export interface IndexProgress {
   phase: IndexPhase;
@@ -309,6 +325,8 @@ export interface IndexProgress {
   paused: boolean;
   /** Removals this run held for confirmation (see HeldRemoval); empty when none. */
   held?: HeldRemoval[];
+  /** While organizing: the step under way. */
+  step?: IndexStep;
 }
 
 const modelId = z
@@ -370,7 +388,81 @@ export interface HeatMap {
   height: number;
 }
 
+/** A label of the vocabulary as the user sees it. */
+export interface LabelInfo {
+  name: string;
+  /** What filters and corrections match on. */
+  key: string;
+  /** Its group in the built-in vocabulary (scenes, animals, documents...), or 'user'. */
+  group: string;
+  origin: 'builtin' | 'user';
+  /** Photos that carry it for the active model, the user's corrections included. */
+  photos: number;
+}
+
+/** One label of one photo, strongest first. */
+export interface PhotoLabel {
+  name: string;
+  key: string;
+  /** 0..1: how far the photo stands out for the label (1 for a label the user gave). */
+  strength: number;
+  /** vocabulary: zero-shot; personal: the user's classifier; user: the user's correction. */
+  source: 'vocabulary' | 'personal' | 'user';
+  /** For a refinement ("puppy"), the key of the label it refines ("dog"); null for a top-level label. */
+  refines: string | null;
+}
+
+export interface AlbumSummary {
+  id: number;
+  name: string;
+  description: string | null;
+  filters: Filters;
+  /** Members: the album's own matches, plus the user's additions, less the user's removals. */
+  photos: number;
+  /** The best member, to show on the album; null when empty. */
+  cover: number | null;
+  createdAt: number;
+}
+
+export interface AlbumPage {
+  album: AlbumSummary;
+  /** Members, the user's additions first, then the best match first. */
+  photos: Array<PhotoSummary & { strength: number; origin: 'auto' | 'added' }>;
+  total: number;
+  offset: number;
+}
+
+/** A personal category ("Mia", "our house") and how many photos the user tagged with it. */
+export interface CategoryInfo {
+  name: string;
+  key: string;
+  examples: number;
+}
+
+/** What fitting the personal classifiers shows before anything is applied. */
+export interface FitReport {
+  modelId: string;
+  method: 'linear' | 'cache';
+  /** Per category, cross-validated balanced accuracy (0..1) at each blend of `blends`. */
+  categories: Array<{ name: string; key: string; examples: number; accuracy: number[] }>;
+  /** Mean cross-validated balanced accuracy at each blend: 0 = zero-shot only, 1 = classifier only. */
+  blends: Array<{ blend: number; accuracy: number }>;
+  recommendedBlend: number;
+  folds: number;
+  /** Untagged photos used as "none of these". */
+  backgroundPhotos: number;
+}
+
+export interface ApplyReport {
+  blend: number;
+  categories: Array<{ name: string; key: string; photos: number }>;
+}
+
 const photoId = z.number().int().positive();
+const photoIds = z.array(photoId).min(1).max(100_000);
+const labelName = z.string().trim().min(1).max(100);
+/** An album by its id or its name. */
+const albumRef = z.union([photoId, z.string().trim().min(1).max(200)]);
 
 export const operations = {
   status: { input: z.object({}) },
@@ -403,6 +495,37 @@ export const operations = {
       .object({ id: photoId, text: z.string().trim().min(1).max(1000).optional(), exampleId: photoId.optional() })
       .refine((q) => (q.text === undefined) !== (q.exampleId === undefined), 'give either words (text) or an example photo (exampleId)'),
   },
+  /** The label vocabulary with how many photos carry each label. */
+  labels: { input: z.object({}) },
+  addLabel: { input: z.object({ name: labelName }) },
+  removeLabel: { input: z.object({ name: labelName }) },
+  /** A photo's labels, strongest first. */
+  photoLabels: { input: z.object({ id: photoId }) },
+  /** The user says a photo does (true) or does not (false) carry a label; null hands it back to the model. */
+  correctLabel: { input: z.object({ id: photoId, name: labelName, has: z.boolean().nullable() }) },
+  albums: { input: z.object({}) },
+  /** A smart album from a name, optionally a description, example photos and filters: it fills itself. */
+  createAlbum: {
+    input: z.object({
+      name: z.string().trim().min(1).max(200),
+      description: z.string().trim().max(1000).optional(),
+      examples: z.array(photoId).max(10_000).optional(),
+      filters: filtersSchema.optional(),
+    }),
+  },
+  album: { input: z.object({ album: albumRef, offset: z.number().int().min(0).default(0), k: z.number().int().min(1).max(100_000).default(200) }) },
+  addToAlbum: { input: z.object({ album: albumRef, photoIds }) },
+  removeFromAlbum: { input: z.object({ album: albumRef, photoIds }) },
+  deleteAlbum: { input: z.object({ album: albumRef }) },
+  /** The personal categories the user tags photos with. */
+  categories: { input: z.object({}) },
+  tagPhotos: { input: z.object({ name: labelName, photoIds }) },
+  untagPhotos: { input: z.object({ name: labelName, photoIds }) },
+  deleteCategory: { input: z.object({ name: labelName }) },
+  /** Fits the personal classifiers on the tagged photos and reports their cross-validated accuracy; applies nothing. */
+  fitClassifiers: { input: z.object({ method: z.enum(['linear', 'cache']).optional() }) },
+  /** Labels the library with the fitted classifiers at `blend` (0 = zero-shot only, 1 = classifier only; null: the recommended one). */
+  applyClassifiers: { input: z.object({ blend: z.number().min(0).max(1).nullable() }) },
 } as const;
 
 export type OperationName = keyof typeof operations;
@@ -425,6 +548,23 @@ export interface OperationOutputs {
   removeModel: { removed: string };
   duplicates: DuplicateReport;
   showWhere: HeatMap;
+  labels: LabelInfo[];
+  addLabel: LabelInfo;
+  removeLabel: { removed: string };
+  photoLabels: PhotoLabel[];
+  correctLabel: PhotoLabel[];
+  albums: AlbumSummary[];
+  createAlbum: AlbumSummary;
+  album: AlbumPage;
+  addToAlbum: AlbumSummary;
+  removeFromAlbum: AlbumSummary;
+  deleteAlbum: { deleted: string };
+  categories: CategoryInfo[];
+  tagPhotos: CategoryInfo[];
+  untagPhotos: CategoryInfo[];
+  deleteCategory: CategoryInfo[];
+  fitClassifiers: FitReport;
+  applyClassifiers: ApplyReport;
 }
 
 export interface EngineEvents {

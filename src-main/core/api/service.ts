@@ -1,11 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {
+  AlbumPage,
+  AlbumSummary,
+  ApplyReport,
+  CategoryInfo,
   DuplicateReport,
+  FitReport,
+  LabelInfo,
+  PhotoLabel,
   FolderStatus,
   HeatMap,
   HeldRemoval,
   IndexProgress,
+  IndexStep,
   LibraryStatus,
   ModelListing,
   ModelsOverview,
@@ -22,12 +30,16 @@ import { ModelLibrary } from './model-library.ts';
 import { InputError, LibraryError, ModelError, PhotoSearchError, errorMessage } from '../errors.ts';
 import type { DecodeProbe } from '../indexer/decode-probe.ts';
 import { indexLibrary } from '../indexer/indexer.ts';
+import { QueryPriority } from '../indexer/query-priority.ts';
 import { startingProgress } from '../indexer/progress.ts';
 import { describeHeld } from '../indexer/plan.ts';
 import { fsReason } from '../media/fs-reason.ts';
 import { displayPath, fsPath, realKeySync, userPathKeys } from '../media/path-key.ts';
-import { makeThumbnail } from '../media/thumbnail.ts';
+import { makeThumbnail, thumbnailKey } from '../media/thumbnail.ts';
+import { AlbumService } from '../learn/albums/album-service.ts';
 import { findDuplicates } from '../learn/duplicate-report.ts';
+import { PersonalHeads } from '../learn/heads/personal-heads.ts';
+import { LabelService } from '../learn/labels/label-service.ts';
 import { backfillPerceptualHashes } from '../learn/hash-backfill.ts';
 import { heatMap } from '../learn/heat-map.ts';
 import { DEFAULT_DUPLICATE_THRESHOLD } from '../learn/near-duplicates.ts';
@@ -73,10 +85,15 @@ export class PhotoSearchService implements PhotoSearchApi {
   readonly events = new EngineEventBus();
   readonly paths: LibraryPaths;
   private readonly searcher: LibrarySearch;
+  private readonly labelService: LabelService;
+  private readonly albumService: AlbumService;
+  private readonly personalHeads: PersonalHeads;
   private readonly library: ModelLibrary;
   private active: Promise<ActiveModel> | null = null;
   private pending: Promise<ActiveModel> | null = null;
   private run: IndexRun | null = null;
+  /** Searches run before indexing work in this process (indexer/query-priority.ts). */
+  private readonly queries = new QueryPriority();
   /** Only one process at a time indexes a library or writes its side files. */
   private readonly writer: WriterLock;
 
@@ -87,6 +104,9 @@ export class PhotoSearchService implements PhotoSearchApi {
     this.paths = new LibraryPaths(opts.libraryDir);
     this.writer = new WriterLock(opts.libraryDir, opts.nativeBinding);
     this.searcher = new LibrarySearch(store);
+    this.labelService = new LabelService(store);
+    this.albumService = new AlbumService(store);
+    this.personalHeads = new PersonalHeads(store);
     this.library = new ModelLibrary(store, this.paths.models, this.events);
     if (opts.modelDir) this.library.setActive(opts.modelDir);
   }
@@ -124,6 +144,8 @@ export class PhotoSearchService implements PhotoSearchApi {
     // The vectors are read while the text encoder loads; the image encoder loads when the first photo is embedded.
     const identity = await identifyModel(dir);
     const early = identity ? openIndex(identity) : null;
+    // Awaited below; a failure while the encoder loads must not count as unhandled.
+    early?.catch(() => undefined);
     try {
       const model = await loadModel(dir, { intraOpThreads: this.opts.intraOpThreads, vision: 'lazy' });
       const index = early && identity?.id === model.id ? await early : await openIndex(model);
@@ -200,10 +222,10 @@ export class PhotoSearchService implements PhotoSearchApi {
   }
 
   /** Runs a change of the library's folders as its one writer, waiting for another process's run to end. */
-  private async asWriter<T>(task: string, change: () => T): Promise<T> {
+  private async asWriter<T>(task: string, change: () => T | Promise<T>): Promise<T> {
     await this.writer.acquire(task);
     try {
-      return change();
+      return await change();
     } finally {
       this.writer.release();
     }
@@ -352,32 +374,67 @@ export class PhotoSearchService implements PhotoSearchApi {
       decodeProbe: this.opts.decodeProbe,
       retryQuarantined: retryFailed,
       allowRemovals,
+      thumbnailsDir: this.paths.thumbnails,
       batchSize: this.opts.batchSize,
       decodeConcurrency: this.opts.decodeConcurrency,
       signal: controls.abort.signal,
       isPaused: () => controls.paused,
-      gate: controls.gate,
+      // Queries go first: a run paused by the user or by a query starts nothing new.
+      gate: async () => {
+        await controls.gate();
+        await this.queries.idle();
+      },
       onProgress,
     };
-    const result = await indexLibrary(this.store, active.model, active.index, options);
-    // Places are named from GPS positions offline; cheap once the geodata is loaded, which happens only for a library with GPS.
-    await resolvePlaces(this.store, { signal: controls.abort.signal });
-    // Near-duplicate groups need a perceptual hash per photo; photos indexed before hashes existed get theirs here.
-    await backfillPerceptualHashes(this.store, { signal: controls.abort.signal });
+    const result = await indexLibrary(this.store, active.model, active.index, { ...options, onProgress: organizingNext(onProgress) });
     const pending = result.phase === 'done' ? await this.pendingModel() : null;
-    if (!pending) return result;
-    // Search keeps the active model while the new one embeds every photo; it takes over only when complete.
-    const switched = await indexLibrary(this.store, pending.model, pending.index, { ...options, scan: false, retryQuarantined: false });
-    if (switched.phase === 'done' && this.store.embeddings.missing(pending.model.id, pending.model.preprocessVersion).length === 0) {
-      await this.promote(pending);
+    let embedded = result;
+    if (pending) {
+      // Search keeps the active model while the new one embeds every photo; it takes over only when complete.
+      const switched = await indexLibrary(this.store, pending.model, pending.index, {
+        ...options,
+        scan: false,
+        retryQuarantined: false,
+        onProgress: organizingNext(onProgress),
+      });
+      if (switched.phase === 'done' && this.store.embeddings.missing(pending.model.id, pending.model.preprocessVersion).length === 0) {
+        await this.promote(pending);
+      }
+      embedded = {
+        ...result,
+        phase: switched.phase,
+        toEmbed: result.toEmbed + switched.toEmbed,
+        embedded: result.embedded + switched.embedded,
+        failed: result.failed + switched.failed,
+      };
     }
-    return {
-      ...result,
-      phase: switched.phase,
-      toEmbed: result.toEmbed + switched.toEmbed,
-      embedded: result.embedded + switched.embedded,
-      failed: result.failed + switched.failed,
-    };
+    if (embedded.phase === 'cancelled') return embedded;
+    await this.organize((await this.activeModel()).model, embedded, controls.abort.signal, onProgress);
+    const final = { ...embedded, phase: controls.abort.signal.aborted ? ('cancelled' as const) : ('done' as const) };
+    onProgress(final);
+    return final;
+  }
+
+  /**
+   * The steps that follow the embeddings in every run, each cheap when nothing is new:
+   * places named from GPS positions, perceptual hashes for near-duplicates (photos indexed
+   * before hashes existed), labels, personal classifiers, then albums (which may filter
+   * by labels). Search works on the new photos all along.
+   */
+  private async organize(model: ClipModel, base: IndexProgress, signal: AbortSignal, onProgress: (p: IndexProgress) => void): Promise<void> {
+    const step = (name: IndexStep['name'], done = 0, total = 0) => onProgress({ ...base, phase: 'organizing', step: { name, done, total } });
+    const steps: Array<[IndexStep['name'], () => Promise<unknown>]> = [
+      ['places', () => resolvePlaces(this.store, { signal, onProgress: (done, total) => step('places', done, total) })],
+      ['duplicates', () => backfillPerceptualHashes(this.store, { signal, onProgress: (p) => step('duplicates', p.done, p.total) })],
+      ['labels', () => this.labelService.update(model)],
+      ['classifiers', () => this.personalHeads.update(model)],
+      ['albums', () => this.albumService.update(model)],
+    ];
+    for (const [name, run] of steps) {
+      if (signal.aborted) return;
+      step(name);
+      await run();
+    }
   }
 
   private async promote(next: ActiveModel): Promise<void> {
@@ -386,6 +443,7 @@ export class PhotoSearchService implements PhotoSearchApi {
     this.active = Promise.resolve(next);
     this.pending = null;
     previous?.index.checkpoint();
+    previous?.index.close();
     await previous?.model.dispose();
     this.events.emit('library-changed', { reason: 'model-changed' });
   }
@@ -449,6 +507,7 @@ export class PhotoSearchService implements PhotoSearchApi {
     this.pending = null;
     this.library.setPending(null);
     pending?.index.checkpoint();
+    pending?.index.close();
     await pending?.model.dispose();
   }
 
@@ -467,10 +526,12 @@ export class PhotoSearchService implements PhotoSearchApi {
   async search(input: OperationInput<'search'>): Promise<SearchResult> {
     const started = performance.now();
     const query = searchInputSchema.parse(input);
-    const { model, index } = await this.activeModel();
-    // One row read when nothing changed; catches up with what another process indexed.
-    index.refresh();
-    const result = await this.searcher.search(model, index, query);
+    const result = await this.queries.during(async () => {
+      const { model, index } = await this.activeModel();
+      // One row read when nothing changed; catches up with what another process indexed.
+      index.refresh();
+      return this.searcher.search(model, index, query);
+    });
     return { ...result, tookMs: performance.now() - started };
   }
 
@@ -508,6 +569,105 @@ export class PhotoSearchService implements PhotoSearchApi {
     return heatMap(photo.path, query, model);
   }
 
+  private modelId(): Promise<string | null> {
+    return this.activeModel().then(
+      (a) => a.model.id,
+      () => null,
+    );
+  }
+
+  async labels(): Promise<LabelInfo[]> {
+    return this.labelService.vocabulary(await this.modelId());
+  }
+
+  async addLabel(input: OperationInput<'addLabel'>): Promise<LabelInfo> {
+    const model = await this.activeModel().then(
+      (a) => a.model,
+      () => null,
+    );
+    return this.asWriter('adding a label', () => this.labelService.addLabel(input.name, model));
+  }
+
+  async removeLabel(input: OperationInput<'removeLabel'>): Promise<{ removed: string }> {
+    await this.asWriter('removing a label', () => this.labelService.removeLabel(input.name));
+    return { removed: input.name };
+  }
+
+  async photoLabels(input: OperationInput<'photoLabels'>): Promise<PhotoLabel[]> {
+    const { model } = await this.activeModel();
+    return this.labelService.photoLabels(model.id, input.id);
+  }
+
+  async correctLabel(input: OperationInput<'correctLabel'>): Promise<PhotoLabel[]> {
+    const { model } = await this.activeModel();
+    await this.asWriter('correcting a label', () => this.labelService.correct(input.id, input.name, input.has));
+    return this.labelService.photoLabels(model.id, input.id);
+  }
+
+  async albums(): Promise<AlbumSummary[]> {
+    return this.albumService.list(await this.modelId());
+  }
+
+  async createAlbum(input: OperationInput<'createAlbum'>): Promise<AlbumSummary> {
+    const { model } = await this.activeModel();
+    return this.asWriter('making an album', () => this.albumService.create(input, model));
+  }
+
+  async album(input: OperationInput<'album'>): Promise<AlbumPage> {
+    const page = this.albumService.show(input.album, await this.modelId(), { offset: input.offset, k: input.k });
+    const summaries = this.store.photos.summaries(page.photos.map((p) => p.id));
+    return { ...page, photos: page.photos.flatMap((p) => (summaries.has(p.id) ? [{ ...summaries.get(p.id)!, strength: p.strength, origin: p.origin }] : [])) };
+  }
+
+  async addToAlbum(input: OperationInput<'addToAlbum'>): Promise<AlbumSummary> {
+    const modelId = await this.modelId();
+    return this.asWriter('adding photos to an album', () => this.albumService.add(input.album, input.photoIds, modelId));
+  }
+
+  async removeFromAlbum(input: OperationInput<'removeFromAlbum'>): Promise<AlbumSummary> {
+    const modelId = await this.modelId();
+    return this.asWriter('removing photos from an album', () => this.albumService.remove(input.album, input.photoIds, modelId));
+  }
+
+  async deleteAlbum(input: OperationInput<'deleteAlbum'>): Promise<{ deleted: string }> {
+    await this.asWriter('deleting an album', () => this.albumService.delete(input.album));
+    return { deleted: String(input.album) };
+  }
+
+  async categories(): Promise<CategoryInfo[]> {
+    return this.personalHeads.categories();
+  }
+
+  async tagPhotos(input: OperationInput<'tagPhotos'>): Promise<CategoryInfo[]> {
+    await this.asWriter('tagging photos', () => this.personalHeads.tag(input.name, input.photoIds));
+    return this.personalHeads.categories();
+  }
+
+  async untagPhotos(input: OperationInput<'untagPhotos'>): Promise<CategoryInfo[]> {
+    await this.asWriter('untagging photos', () => this.personalHeads.untag(input.name, input.photoIds));
+    return this.personalHeads.categories();
+  }
+
+  async deleteCategory(input: OperationInput<'deleteCategory'>): Promise<CategoryInfo[]> {
+    await this.asWriter('deleting a category', () => this.personalHeads.deleteCategory(input.name));
+    return this.personalHeads.categories();
+  }
+
+  async fitClassifiers(input: OperationInput<'fitClassifiers'>): Promise<FitReport> {
+    const { model } = await this.activeModel();
+    return this.asWriter('fitting the classifiers', () => this.personalHeads.fit(model, input.method));
+  }
+
+  async applyClassifiers(input: OperationInput<'applyClassifiers'>): Promise<ApplyReport> {
+    const { model } = await this.activeModel();
+    const applied = await this.asWriter('labelling with the classifiers', () => {
+      this.personalHeads.setBlend(input.blend);
+      return this.personalHeads.apply(model);
+    });
+    this.events.emit('library-changed', { reason: 'indexed' });
+    return applied;
+  }
+
   async photo(input: OperationInput<'photo'>): Promise<PhotoSummary> {
     const found = this.store.photos.summaries([input.id]).get(input.id);
     if (!found) throw new LibraryError('not-found', String(input.id), `Photo ${input.id} is not in the library.`);
@@ -539,7 +699,7 @@ export class PhotoSearchService implements PhotoSearchApi {
   async thumbnailFile(id: number, size: number, source?: string): Promise<string> {
     const row = this.store.photos.byPath(this.photoPath(id) ?? '');
     if (!row) throw new LibraryError('not-found', String(id), `Photo ${id} is not in the library.`);
-    return makeThumbnail(source ?? row.path, this.paths.thumbnails, `${row.hash.slice(0, 16)}-${size}`, size);
+    return makeThumbnail(source ?? row.path, this.paths.thumbnails, thumbnailKey(row.hash, size), size);
   }
 
   async close(): Promise<void> {
@@ -561,4 +721,9 @@ function folderProblem(folder: string, err: unknown): PhotoSearchError {
     return new LibraryError('not-found', folder, `There is no folder at ${folder}. Check the spelling, and that the drive it is on is connected.`);
   }
   return new InputError(folder, `${folder} cannot be added: ${fsReason(err)}. Choose a folder your user account can open.`);
+}
+
+/** Indexing's own 'done' is not the end of a run: the organizing steps follow (PhotoSearchService.organize). */
+function organizingNext(onProgress: (p: IndexProgress) => void): (p: IndexProgress) => void {
+  return (p) => onProgress(p.phase === 'done' ? { ...p, phase: 'organizing' } : p);
 }

@@ -476,10 +476,10 @@ export function formatQuery(query: Pick<ParsedQuery, 'parts'>): string {
  * - description: the free words without the words that form dates, one space apart.
  * - terms: each `2:sunset` at its weight and each `-people` at -excludeWeight, in input order.
  * - filters: folders (as typed: a name or a path), after (first day), before (last day),
- *   types, camera (the last camera:), hasGps, places (`in:`, a photo matches any). A
- *   backwards range sets neither date.
+ *   types, camera (the last camera:), hasGps, places (`in:`, a photo matches any), labels
+ *   (`label:`, a photo must have all), album (the last `album:`). A backwards range sets
+ *   neither date.
  * - phrases: literal-only texts. dateWords: the dates among the free words.
- * - labels: label: values (a photo must have all). album: the last album:, or null.
  * - examples: like/unlike photo ids, each list in input order without repeats.
  * - sort: the last sort:, relevance by default.
  * Invalid parts contribute nothing.
@@ -490,8 +490,6 @@ export interface QuerySearchInput {
   filters: Filters;
   phrases: string[];
   dateWords: QueryDate[];
-  labels: string[];
-  album: string | null;
   examples: { like: number[]; unlike: number[]; weight: number };
   sort: SortOrder;
 }
@@ -534,6 +532,9 @@ export function toSearchInput(query: ParsedQuery, options: { excludeWeight?: num
   if (of('has').length) filters.hasGps = true;
   const places = unique(of('place').map((p) => p.value));
   if (places.length) filters.places = places;
+  const labels = unique(of('label').map((p) => p.value));
+  if (labels.length) filters.labels = labels;
+  if (last.album) filters.album = last.album.value;
 
   return {
     description,
@@ -541,8 +542,6 @@ export function toSearchInput(query: ParsedQuery, options: { excludeWeight?: num
     filters,
     phrases: unique(of('phrase').map((p) => p.text)),
     dateWords: query.dateWords.map(({ start: _start, end: _end, ...date }) => date),
-    labels: unique(of('label').map((p) => p.value)),
-    album: last.album?.value ?? null,
     examples,
     sort: last.sort?.order ?? 'relevance',
   };

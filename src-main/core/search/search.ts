@@ -1,8 +1,10 @@
 import type { DayRun, HitReason, QueryTerm, SearchHit, SearchQuery, SortOrder } from '../api/contract.ts';
 import { InputError } from '../errors.ts';
+import { albumFilterSql } from '../learn/albums/album-filter.ts';
 import { DEFAULT_CACHE_PARAMS } from '../learn/cache-model.ts';
 import type { ExampleRanker } from '../learn/example-ranking.ts';
 import { textTerm } from '../learn/learned-background.ts';
+import { labelFilterSql } from '../learn/labels/label-filter.ts';
 import { LearnedSource } from '../learn/learned-source.ts';
 import type { ClipModel } from '../models/types.ts';
 import type { LibraryStore } from '../store/library-store.ts';
@@ -218,8 +220,12 @@ function idsWhere(store: LibraryStore, filter: SqlFilter | null): number[] {
  */
 export async function rankLibrary(ctx: SearchContext, query: SearchQuery): Promise<Ranking> {
   const { store } = ctx;
-  const { places, ...filters } = query.filters;
-  const filter = bothFilters(filterSql(filters), places?.length ? placeFilter(store, places) : null);
+  const { places, labels, album, ...filters } = query.filters;
+  const filter = [
+    places?.length ? placeFilter(store, places) : null,
+    labels?.length ? labelFilterSql(ctx.model.id, labels) : null,
+    album ? albumFilterSql(ctx.model.id, [album]) : null,
+  ].reduce(bothFilters, filterSql(filters));
   const total = store.db
     .prepare(`SELECT count(*) FROM photos p ${whereClause(filter)}`)
     .pluck()

@@ -67,6 +67,8 @@ export const sampleModel: OperationOutputs['installModel'] = {
   int8: null,
 };
 
+const sampleAlbum = { id: 1, name: 'Hiking', description: null, filters: {}, photos: 0, cover: null, createdAt: 0 };
+
 /** A service that records its calls and answers with fixed values. */
 export function fakeApi(): PhotoSearchApi & { calls: { name: OperationName; input: unknown }[] } {
   const calls: { name: OperationName; input: unknown }[] = [];
@@ -105,5 +107,30 @@ export function fakeApi(): PhotoSearchApi & { calls: { name: OperationName; inpu
     removeModel: answer('removeModel', { removed: 'tiny' }),
     duplicates: answer('duplicates', { groups: [], threshold: 0.9, hashLimit: 12, photos: 0, unhashed: 0, graph: 'saved-index', tookMs: 1 }),
     showWhere: answer('showWhere', { columns: 1, rows: 1, values: [1], best: 0.3, worst: 0.3, windows: 1, width: 10, height: 10 }),
+    labels: answer('labels', []),
+    addLabel: answer('addLabel', { name: 'beach', key: 'beach', group: 'user', origin: 'user', photos: 0 }),
+    removeLabel: answer('removeLabel', { removed: 'beach' }),
+    photoLabels: answer('photoLabels', []),
+    correctLabel: answer('correctLabel', []),
+    albums: answer('albums', []),
+    createAlbum: answer('createAlbum', sampleAlbum),
+    album: answer('album', { album: sampleAlbum, photos: [], total: 0, offset: 0 }),
+    addToAlbum: answer('addToAlbum', sampleAlbum),
+    removeFromAlbum: answer('removeFromAlbum', sampleAlbum),
+    deleteAlbum: answer('deleteAlbum', { deleted: 'Hiking' }),
+    categories: answer('categories', []),
+    tagPhotos: answer('tagPhotos', []),
+    untagPhotos: answer('untagPhotos', []),
+    deleteCategory: answer('deleteCategory', []),
+    fitClassifiers: answer('fitClassifiers', {
+      modelId: 'tiny',
+      method: 'cache',
+      categories: [],
+      blends: [],
+      recommendedBlend: 1,
+      folds: 2,
+      backgroundPhotos: 0,
+    }),
+    applyClassifiers: answer('applyClassifiers', { blend: 1, categories: [] }),
   };
 }

@@ -66,6 +66,7 @@ describe('IPC router: valid calls', () => {
           phrases: [],
           dateWords: [],
           examples: { like: [], unlike: [], weight: 1 },
+          feedback: { up: [], down: [] },
           filters: {},
           sort: 'relevance',
           k: 50,

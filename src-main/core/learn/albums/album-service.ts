@@ -10,8 +10,9 @@ import type { LibraryStore } from '../../store/library-store.ts';
 import { l2normalize } from '../../vectors/math.ts';
 import { strengthOf } from '../labels/calibration.ts';
 import { embedEnsembles } from '../labels/prompts.ts';
-import { labelKey, MAX_LABEL_LENGTH } from '../labels/vocabulary.ts';
+import { labelKey, labelName, MAX_LABEL_LENGTH } from '../labels/vocabulary.ts';
 import { albumScore, fillAlbum, type AlbumScorer } from './support-set.ts';
+import type { AlbumSummary } from '../../api/contract.ts';
 
 /** What the user gives to make an album: a name, and optionally what it is about, example photos and filters. */
 export interface AlbumInput {
@@ -22,17 +23,7 @@ export interface AlbumInput {
   filters?: Filters;
 }
 
-export interface AlbumSummary {
-  id: number;
-  name: string;
-  description: string | null;
-  filters: Filters;
-  /** Members for the model asked about: the model's, plus the user's additions, less the user's removals. */
-  photos: number;
-  /** The best member, to show on the album; null when empty. */
-  cover: number | null;
-  createdAt: number;
-}
+export type { AlbumSummary };
 
 export interface AlbumPhoto {
   id: number;
@@ -95,10 +86,11 @@ export class AlbumService {
    * @throws InputError for an empty or over-long name, a name already taken, or bad filters
    */
   async create(input: AlbumInput, model: ClipModel | null): Promise<AlbumSummary> {
-    const name = input.name.normalize('NFKC').trim().replace(/\s+/g, ' ');
+    const name = labelName(input.name);
     const key = labelKey(name);
     if (!key) throw new InputError(input.name, 'An album needs a name, such as "Hiking".');
-    if (key.length > MAX_LABEL_LENGTH) throw new InputError(input.name, `An album name has at most ${MAX_LABEL_LENGTH} characters; this one has ${key.length}.`);
+    if (key.length > MAX_LABEL_LENGTH)
+      throw new InputError(input.name, `An album name has at most ${MAX_LABEL_LENGTH} characters; this one has ${key.length}.`);
     if (this.tables.byKey(key)) throw new InputError(input.name, `There is already an album called "${name}".`);
     const filters = input.filters ?? {};
     filterSql(filters);
@@ -268,7 +260,10 @@ export class AlbumService {
     const added = edits.filter((e) => e.action === 'added').map((e) => e.photoId);
     const addedSet = new Set(added);
     const auto = modelId ? this.tables.members(album.id, modelId).filter((m) => !removed.has(m.photoId) && !addedSet.has(m.photoId)) : [];
-    return [...added.map((id): AlbumPhoto => ({ id, strength: 1, origin: 'added' })), ...auto.map((m): AlbumPhoto => ({ id: m.photoId, strength: m.strength, origin: 'auto' }))];
+    return [
+      ...added.map((id): AlbumPhoto => ({ id, strength: 1, origin: 'added' })),
+      ...auto.map((m): AlbumPhoto => ({ id: m.photoId, strength: m.strength, origin: 'auto' })),
+    ];
   }
 
   private summary(album: StoredAlbum, modelId: string | null): AlbumSummary {

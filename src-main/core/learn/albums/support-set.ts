@@ -27,7 +27,7 @@ import { calibratedScore } from '../labels/calibration.ts';
  */
 
 /** Most pseudo-examples taken from the zero-shot matches. */
-export const SUPPORT_SIZE = 32;
+const SUPPORT_SIZE = 32;
 /** Pseudo-examples a photo's closeness to the support set is read from. */
 const NEAREST = 3;
 

@@ -44,7 +44,14 @@ export function cacheAffinity(x: Float32Array, cache: Cache, beta = TIP_ADAPTER_
  * @param zeroShot `[C][D]` the classes' text embeddings (prompt ensembles)
  * @param scale the zero-shot logit scale (CLIP: 100)
  */
-export function tipAdapterLogits(x: Float32Array, zeroShot: readonly Float32Array[], scale: number, cache: Cache, alpha = TIP_ADAPTER_ALPHA, beta = TIP_ADAPTER_BETA): Float64Array {
+export function tipAdapterLogits(
+  x: Float32Array,
+  zeroShot: readonly Float32Array[],
+  scale: number,
+  cache: Cache,
+  alpha = TIP_ADAPTER_ALPHA,
+  beta = TIP_ADAPTER_BETA,
+): Float64Array {
   const affinity = cacheAffinity(x, cache, beta);
   return Float64Array.from(zeroShot, (w, c) => scale * dot(w, x) + alpha * affinity[c]);
 }

@@ -128,7 +128,12 @@ export function fitSoftmaxHead(x: readonly Float32Array[], labels: readonly numb
  * @param x `[N][D]` L2-normalised embeddings
  * @param targets `[N][C]`: true for a positive of the class, false for a negative, null for an example the class ignores
  */
-export function fitOneVsRestHeads(x: readonly Float32Array[], targets: ReadonlyArray<ReadonlyArray<boolean | null>>, classes: number, opts: LinearFitOptions): LinearHead {
+export function fitOneVsRestHeads(
+  x: readonly Float32Array[],
+  targets: ReadonlyArray<ReadonlyArray<boolean | null>>,
+  classes: number,
+  opts: LinearFitOptions,
+): LinearHead {
   const pos = new Array<number>(classes).fill(0);
   const neg = new Array<number>(classes).fill(0);
   for (const row of targets) row.forEach((t, c) => (t === true ? pos[c]++ : t === false ? neg[c]++ : 0));

@@ -75,7 +75,7 @@ export function calibratedScore(score: number, calibration: Background): number 
 }
 
 /** Calibrated score at which the shown strength reaches 1 - 1/e (about 0.63). */
-export const STRENGTH_SCALE = 6;
+const STRENGTH_SCALE = 6;
 
 /**
  * The strength shown with a label, 0..1: the calibrated score mapped as

@@ -11,7 +11,7 @@
  */
 
 /** Share of a label's photos that must carry the broader label for it to become its refinement (Sanderson & Croft's 0.8). */
-export const SUBSUMPTION = 0.8;
+const SUBSUMPTION = 0.8;
 
 export interface LabelMatches {
   key: string;

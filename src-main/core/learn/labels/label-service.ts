@@ -2,37 +2,16 @@ import { InputError, LibraryError } from '../../errors.ts';
 import type { ClipModel } from '../../models/types.ts';
 import { LibrarySample } from '../../search/ranking/library-sample.ts';
 import { LearnSeenTable } from '../../store/learn-seen.ts';
-import { LabelTables, type LabelSource, type PhotoLabelRow, type StoredCalibration } from '../../store/learned-labels.ts';
+import { LabelTables, type PhotoLabelRow, type StoredCalibration } from '../../store/learned-labels.ts';
 import type { LibraryStore } from '../../store/library-store.ts';
 import { dot } from '../../vectors/math.ts';
 import { calibrateAll, strengthOf } from './calibration.ts';
 import { placeLabels, type PlacedLabel } from './hierarchy.ts';
 import { embedEnsembles, PROMPT_SET_VERSION } from './prompts.ts';
-import { BUILTIN_LABELS, labelKey, MAX_LABEL_LENGTH, type LabelGroup } from './vocabulary.ts';
+import { BUILTIN_LABELS, labelKey, labelName, MAX_LABEL_LENGTH, type LabelGroup } from './vocabulary.ts';
+import type { LabelInfo, PhotoLabel } from '../../api/contract.ts';
 
-/** A label of the vocabulary as the user sees it. */
-export interface LabelInfo {
-  name: string;
-  /** What filters and corrections match on (vocabulary.ts labelKey). */
-  key: string;
-  group: LabelGroup | 'user';
-  /** Built in, or added by the user. */
-  origin: 'builtin' | 'user';
-  /** Photos that carry it for the model asked about, the user's corrections included. */
-  photos: number;
-}
-
-/** One label of one photo, as the lightbox shows it. */
-export interface PhotoLabel {
-  name: string;
-  key: string;
-  /** 0..1, strongest first (calibration.ts strengthOf; the classifier's probability; 1 for a label the user gave). */
-  strength: number;
-  /** vocabulary: zero-shot; personal: the user's classifier; user: the user's correction. */
-  source: LabelSource | 'user';
-  /** For a refinement ("puppy"), the key of the label it refines ("dog"), listed just before it; null for a top-level label. */
-  refines: string | null;
-}
+export type { LabelInfo, PhotoLabel };
 
 /** What an update did (see LabelService.update). */
 export interface LabelUpdate {
@@ -123,7 +102,7 @@ export class LabelService {
    * @throws InputError for an empty or over-long name, or one already in the vocabulary
    */
   async addLabel(name: string, model: ClipModel | null): Promise<LabelInfo> {
-    const shown = name.normalize('NFKC').trim().replace(/\s+/g, ' ');
+    const shown = labelName(name);
     const key = labelKey(shown);
     if (!key) throw new InputError(name, 'A label needs a name: a word or a few, such as "sailing boat".');
     if (key.length > MAX_LABEL_LENGTH) throw new InputError(name, `A label name has at most ${MAX_LABEL_LENGTH} characters; this one has ${key.length}.`);
@@ -164,7 +143,7 @@ export class LabelService {
       throw new LibraryError('not-found', String(photoId), `Photo ${photoId} is not in the library.`);
     }
     if (has === null) this.tables.clearCorrection(photoId, key);
-    else this.tables.setCorrection({ photoId, key, name: name.normalize('NFKC').trim().replace(/\s+/g, ' '), verdict: has });
+    else this.tables.setCorrection({ photoId, key, name: labelName(name), verdict: has });
   }
 
   /**
@@ -192,7 +171,13 @@ export class LabelService {
       for (const row of rows.get(photoId) ?? []) {
         if (denied.has(row.key) || own.has(row.key)) continue;
         const parent = row.source === 'vocabulary' ? (parents.get(row.key) ?? null) : null;
-        own.set(row.key, { name: names.get(row.key) ?? row.key, key: row.key, strength: row.strength, source: row.source, refines: parent && !denied.has(parent) ? parent : null });
+        own.set(row.key, {
+          name: names.get(row.key) ?? row.key,
+          key: row.key,
+          strength: row.strength,
+          source: row.source,
+          refines: parent && !denied.has(parent) ? parent : null,
+        });
       }
       out.set(photoId, topDown([...own.values()], names));
     }

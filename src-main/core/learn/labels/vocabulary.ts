@@ -6,7 +6,7 @@
  * in the library (store/learned-labels.ts), never here.
  */
 
-export type LabelGroup = 'scene' | 'nature' | 'weather' | 'object' | 'animal' | 'food' | 'event' | 'activity' | 'people' | 'vehicle' | 'document' | 'personal';
+export type LabelGroup = 'scene' | 'nature' | 'weather' | 'object' | 'animal' | 'food' | 'event' | 'activity' | 'people' | 'vehicle' | 'document';
 
 export interface VocabularyLabel {
   /** As shown and as put into the prompts. */
@@ -14,7 +14,7 @@ export interface VocabularyLabel {
   group: LabelGroup;
 }
 
-const GROUPS: Readonly<Record<Exclude<LabelGroup, 'personal'>, readonly string[]>> = {
+const GROUPS: Readonly<Record<LabelGroup, readonly string[]>> = {
   scene: [
     'beach',
     'mountain',
@@ -425,7 +425,12 @@ export const BUILTIN_LABELS: readonly VocabularyLabel[] = Object.entries(GROUPS)
  * filter finds "beach".
  */
 export function labelKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase().trim().replace(/\s+/g, ' ');
+  return labelName(name).toLowerCase();
+}
+
+/** A name as typed, tidied for showing and storing: Unicode NFKC, inner spaces collapsed, trimmed; case kept. */
+export function labelName(name: string): string {
+  return name.normalize('NFKC').trim().replace(/\s+/g, ' ');
 }
 
 /** Longest label name accepted, in characters: a few words, not a sentence. */

@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
-import type { DayRun, LibraryStatus, SearchHit, SearchInput } from '../../../../src-main/core/api/contract.ts';
-import type { ClientEvents, DesktopActions, EventName, PhotoSearchClient } from '../../../../src-renderer/lib/api/client.ts';
+import type { DayRun, LibraryStatus, OperationName, SearchHit, SearchInput } from '../../../../src-main/core/api/contract.ts';
+import { OPERATION_NAMES, type ClientEvents, type DesktopActions, type EventName, type PhotoSearchClient } from '../../../../src-renderer/lib/api/client.ts';
 
 export function hit(id: number, path: string, score = 0.3): SearchHit {
   return {
@@ -64,7 +64,17 @@ export interface FakeLibrary {
 export function fakeClient(opts: FakeLibrary = {}): FakeClient {
   const listeners = new Map<string, Set<(data: unknown) => void>>();
   let status = opts.status ?? readyStatus();
+  /** Operations no component test drives yet (labels, albums, personal categories): they fail if called. */
+  const unused = Object.fromEntries(
+    OPERATION_NAMES.map((name) => [
+      name,
+      vi.fn(async () => {
+        throw new Error(`${name} is not part of this test`);
+      }),
+    ]),
+  ) as unknown as Pick<PhotoSearchClient, OperationName>;
   const client: FakeClient = {
+    ...unused,
     status: vi.fn(async () => status),
     addFolders: vi.fn(async ({ paths }: { paths: string[] }) => {
       const added = paths.map((path) => ({ path, photos: 0, online: true, reason: null, lastScanAt: null }));
@@ -104,6 +114,36 @@ export function fakeClient(opts: FakeLibrary = {}): FakeClient {
     removeModel: vi.fn(async () => ({ removed: 'tiny' })),
     duplicates: vi.fn(async () => ({ groups: [], threshold: 0.9, hashLimit: 12, photos: 0, unhashed: 0, graph: 'saved-index' as const, tookMs: 1 })),
     showWhere: vi.fn(async () => ({ columns: 1, rows: 1, values: [1], best: 0.3, worst: 0.3, windows: 1, width: 10, height: 10 })),
+    labels: vi.fn(async () => []),
+    addLabel: vi.fn(async () => ({ name: 'beach', key: 'beach', group: 'user', origin: 'user' as const, photos: 0 })),
+    removeLabel: vi.fn(async () => ({ removed: 'beach' })),
+    photoLabels: vi.fn(async () => []),
+    correctLabel: vi.fn(async () => []),
+    albums: vi.fn(async () => []),
+    createAlbum: vi.fn(async () => ({ id: 1, name: 'Hiking', description: null, filters: {}, photos: 0, cover: null, createdAt: 0 })),
+    album: vi.fn(async () => ({
+      album: { id: 1, name: 'Hiking', description: null, filters: {}, photos: 0, cover: null, createdAt: 0 },
+      photos: [],
+      total: 0,
+      offset: 0,
+    })),
+    addToAlbum: vi.fn(async () => ({ id: 1, name: 'Hiking', description: null, filters: {}, photos: 0, cover: null, createdAt: 0 })),
+    removeFromAlbum: vi.fn(async () => ({ id: 1, name: 'Hiking', description: null, filters: {}, photos: 0, cover: null, createdAt: 0 })),
+    deleteAlbum: vi.fn(async () => ({ deleted: 'Hiking' })),
+    categories: vi.fn(async () => []),
+    tagPhotos: vi.fn(async () => []),
+    untagPhotos: vi.fn(async () => []),
+    deleteCategory: vi.fn(async () => []),
+    fitClassifiers: vi.fn(async () => ({
+      modelId: 'tiny',
+      method: 'cache' as const,
+      categories: [],
+      blends: [],
+      recommendedBlend: 1,
+      folds: 2,
+      backgroundPhotos: 0,
+    })),
+    applyClassifiers: vi.fn(async () => ({ blend: 1, categories: [] })),
     onEvent(name, listener) {
       const set = listeners.get(name) ?? new Set();
       listeners.set(name, set);
