@@ -12,6 +12,7 @@ import { formatCpu } from './int8-notes.ts';
 import { albumsCommand, albumsOptions } from './albums-command.ts';
 import { duplicatesCommand, duplicatesOptions } from './duplicates-command.ts';
 import { labelsCommand } from './labels-command.ts';
+import { textCommand } from './text-command.ts';
 import { evalCommand, evalOptions } from './eval-command.ts';
 import { modelsCommand } from './models-command.ts';
 import { serve, serveOptions } from './serve.ts';
@@ -59,6 +60,7 @@ const OPTIONS_OF: Partial<Record<string, NonNullable<ParseArgsConfig['options']>
   duplicates: duplicatesOptions,
   albums: albumsOptions,
   labels: {},
+  text: {},
 };
 
 /** Runs one command; returns the process exit code (0 ok, 1 failed, 2 bad usage). */
@@ -150,6 +152,8 @@ const commands: Record<string, Command> = {
   albums: (service, args, io) => albumsCommand(service, args.positionals, args.values, io),
 
   labels: (service, args, io) => labelsCommand(service, args.positionals, args.values.json, io),
+
+  text: (service, args, io) => textCommand(service, args.positionals, args.values.json, io),
 };
 
 /** An indexing run with a progress bar on stderr; Ctrl-C stops after the batch in flight. */
@@ -294,6 +298,12 @@ function formatStatus(s: LibraryStatus): string {
   for (const c of s.coverage) lines.push(`  ${c.active ? '*' : ' '} ${c.modelId}: ${c.embedded} of ${s.photos} photos embedded`);
   if (s.model) lines.push(`Index: ${s.index.state}, ${s.index.vectors} vectors${s.index.detail ? ` (${s.index.detail})` : ''}`);
   lines.push(formatCpu(s.cpu));
+  const words = s.textReading;
+  lines.push(
+    words.enabled
+      ? `Words in photos: ${words.read} of ${s.photos} photos read, text found in ${words.withText}${words.failed ? `, ${words.failed} could not be read` : ''}`
+      : 'Words in photos: reading is off (`photo-search text on` turns it on)',
+  );
   lines.push(`Folders: ${s.folders.length === 0 ? 'none yet; add one with `photo-search index <folder>`' : ''}`);
   for (const f of s.folders) lines.push(`  ${f.displayPath ?? f.path}: ${f.photos} photos${f.online ? '' : `, OFFLINE (${f.reason}); its photos are kept`}`);
   if (s.failures.length) {

@@ -27,6 +27,10 @@ export class LibraryPaths {
   get thumbnails(): string {
     return path.join(this.dir, 'thumbnails');
   }
+  /** OCR models installed from the hub; the built-in one is read from its npm package. */
+  get textModels(): string {
+    return path.join(this.dir, 'text-models');
+  }
   vectorIndex(modelId: string): string {
     return path.join(this.dir, 'index', `${modelId.replace(/[^A-Za-z0-9._-]/g, '_')}.hnsw`);
   }

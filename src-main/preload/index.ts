@@ -61,6 +61,9 @@ const api = {
   deleteCategory: (input) => call('deleteCategory', input),
   fitClassifiers: (input) => call('fitClassifiers', input),
   applyClassifiers: (input) => call('applyClassifiers', input),
+  findPhoto: (input) => call('findPhoto', input),
+  photoText: (input) => call('photoText', input),
+  setTextReading: (input) => call('setTextReading', input),
 } satisfies PhotoSearchApi;
 
 const actions = {

@@ -270,6 +270,7 @@ export interface LibraryStatus {
   failures: FileFailure[];
   indexing: IndexProgress | null;
   cpu: CpuSummary;
+  textReading: TextReadingStatus;
   /** Photos no longer found whose removal waits for the user's confirmation; see HeldRemoval. */
   heldRemovals?: HeldRemoval[];
 }
@@ -432,6 +433,35 @@ export interface AlbumPage {
   offset: number;
 }
 
+/** A line of text found in a photo: its outline as 4 points 0..1 over the photo as displayed, clockwise from the top left. */
+export interface PhotoTextLine {
+  text: string;
+  /** 0..1, the recogniser's. */
+  confidence: number;
+  box: Array<{ x: number; y: number }>;
+}
+
+/** The words found in one photo, and which lines a query matched. */
+export interface PhotoText {
+  /** 'unread': not read yet (or reading is off); 'failed': see `reason`. */
+  status: 'read' | 'failed' | 'unread';
+  reason: string | null;
+  /** The OCR model that read it. */
+  modelId: string | null;
+  lines: PhotoTextLine[];
+  /** Indices into `lines` of the lines the query matched (empty without a query). */
+  matched: number[];
+}
+
+/** Reading words in photos: on or off for this library, and how far it has got. */
+export interface TextReadingStatus {
+  enabled: boolean;
+  /** Photos read (with or without text), photos in which text was found, photos whose reading failed. */
+  read: number;
+  withText: number;
+  failed: number;
+}
+
 /** A personal category ("Mia", "our house") and how many photos the user tagged with it. */
 export interface CategoryInfo {
   name: string;
@@ -526,6 +556,12 @@ export const operations = {
   fitClassifiers: { input: z.object({ method: z.enum(['linear', 'cache']).optional() }) },
   /** Labels the library with the fitted classifiers at `blend` (0 = zero-shot only, 1 = classifier only; null: the recommended one). */
   applyClassifiers: { input: z.object({ blend: z.number().min(0).max(1).nullable() }) },
+  /** The photo of the library at a path, however the path reaches it (a link, the real path). */
+  findPhoto: { input: z.object({ path: z.string().min(1).max(4096) }) },
+  /** The words found in a photo, with the lines a query matches marked. */
+  photoText: { input: z.object({ id: photoId, query: z.string().trim().max(1000).optional() }) },
+  /** Turns reading words in photos on or off for this library (it runs after the embeddings in every index run). */
+  setTextReading: { input: z.object({ enabled: z.boolean() }) },
 } as const;
 
 export type OperationName = keyof typeof operations;
@@ -565,6 +601,9 @@ export interface OperationOutputs {
   deleteCategory: CategoryInfo[];
   fitClassifiers: FitReport;
   applyClassifiers: ApplyReport;
+  findPhoto: PhotoSummary;
+  photoText: PhotoText;
+  setTextReading: TextReadingStatus;
 }
 
 export interface EngineEvents {

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {
+  PhotoText,
+  TextReadingStatus,
   AlbumPage,
   AlbumSummary,
   ApplyReport,
@@ -41,7 +43,7 @@ import { findDuplicates } from '../learn/duplicate-report.ts';
 import { PersonalHeads } from '../learn/heads/personal-heads.ts';
 import { LabelService } from '../learn/labels/label-service.ts';
 import { backfillPerceptualHashes } from '../learn/hash-backfill.ts';
-import { heatMap } from '../learn/heat-map.ts';
+import { heatMap, heatMapFromBoxes } from '../learn/heat-map.ts';
 import { DEFAULT_DUPLICATE_THRESHOLD } from '../learn/near-duplicates.ts';
 import { identifyModel, loadModel, type ModelIdentity } from '../models/clip-model.ts';
 import { resolvePlaces } from '../places/resolve-places.ts';
@@ -50,6 +52,10 @@ import type { ClipModel } from '../models/types.ts';
 import { isWithin, LibraryPaths } from '../paths.ts';
 import { ModelIndex } from '../search/model-index.ts';
 import { LibrarySearch } from '../search/library-search.ts';
+import { TextReader } from '../text/reader.ts';
+import { searchPhotoText } from '../text/search-text.ts';
+import { findTextModelEntry, resolveTextModelFiles } from '../text/text-model.ts';
+import { runTextStage } from '../text/text-stage.ts';
 import { LibraryStore } from '../store/library-store.ts';
 import { WriterLock, describeHolder } from '../store/writer-lock.ts';
 
@@ -194,6 +200,7 @@ export class PhotoSearchService implements PhotoSearchApi {
       heldRemovals: this.heldRemovals(),
       indexing: this.run?.last ?? null,
       cpu: await describeCpu(),
+      textReading: this.textReading(),
     };
   }
 
@@ -416,10 +423,24 @@ export class PhotoSearchService implements PhotoSearchApi {
   }
 
   /**
+   * Reads the words in the photos that have none read yet (core/text), with the
+   * built-in PP-OCRv4 model: after the embeddings, so search by meaning comes first.
+   */
+  private async readWords(signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<void> {
+    if (!this.store.photoText.enabled()) return;
+    const reader = await TextReader.open(resolveTextModelFiles(findTextModelEntry(), this.paths.textModels));
+    try {
+      await runTextStage(this.store, reader, { signal, onProgress: (p) => onProgress(p.done, p.total) });
+    } finally {
+      await reader.dispose();
+    }
+  }
+
+  /**
    * The steps that follow the embeddings in every run, each cheap when nothing is new:
    * places named from GPS positions, perceptual hashes for near-duplicates (photos indexed
-   * before hashes existed), labels, personal classifiers, then albums (which may filter
-   * by labels). Search works on the new photos all along.
+   * before hashes existed), labels, personal classifiers, albums (which may filter by
+   * labels), then the words in photos, the slowest. Search works on the new photos all along.
    */
   private async organize(model: ClipModel, base: IndexProgress, signal: AbortSignal, onProgress: (p: IndexProgress) => void): Promise<void> {
     const step = (name: IndexStep['name'], done = 0, total = 0) => onProgress({ ...base, phase: 'organizing', step: { name, done, total } });
@@ -429,6 +450,7 @@ export class PhotoSearchService implements PhotoSearchApi {
       ['labels', () => this.labelService.update(model)],
       ['classifiers', () => this.personalHeads.update(model)],
       ['albums', () => this.albumService.update(model)],
+      ['text', () => this.readWords(signal, (done, total) => step('text', done, total))],
     ];
     for (const [name, run] of steps) {
       if (signal.aborted) return;
@@ -559,6 +581,14 @@ export class PhotoSearchService implements PhotoSearchApi {
     const { model } = await this.activeModel();
     const photo = this.store.photos.summaries([input.id]).get(input.id);
     if (!photo) throw new LibraryError('not-found', String(input.id), `Photo ${input.id} is not in the library.`);
+    if (input.text !== undefined) {
+      // A photo found by the words in it: those words are where it matches.
+      const words = searchPhotoText(this.store.photoText, input.text, { limit: 100_000 }).find((m) => m.photoId === input.id);
+      if (words) {
+        const boxes = words.lines.map((l) => l.box.flatMap((p) => [p.x, p.y]));
+        return { ...heatMapFromBoxes(boxes, photo.width, photo.height), best: words.score, worst: 0, windows: 0, width: photo.width, height: photo.height };
+      }
+    }
     let query: Float32Array;
     if (input.text !== undefined) [query] = await model.encodeTexts([input.text]);
     else {
@@ -567,6 +597,39 @@ export class PhotoSearchService implements PhotoSearchApi {
       query = example;
     }
     return heatMap(photo.path, query, model);
+  }
+
+  /** @throws LibraryError when no photo of the library is at that path */
+  async findPhoto(input: OperationInput<'findPhoto'>): Promise<PhotoSummary> {
+    const stored = this.store.photos.byAnyPath(userPathKeys(input.path));
+    const found = stored && this.store.photos.summaries([stored.id]).get(stored.id);
+    if (!found) throw new LibraryError('not-found', input.path, `${input.path} is not a photo of the library. Index its folder first, or give a photo id.`);
+    return found;
+  }
+
+  private textReading(): TextReadingStatus {
+    const counts = this.store.photoText.counts();
+    return { enabled: this.store.photoText.enabled(), read: counts.read, withText: counts.withText, failed: counts.failed };
+  }
+
+  async setTextReading(input: OperationInput<'setTextReading'>): Promise<TextReadingStatus> {
+    await this.asWriter('turning reading words in photos on or off', () => this.store.photoText.setEnabled(input.enabled));
+    return this.textReading();
+  }
+
+  /**
+   * The words found in a photo (core/text), with the lines `query` matches marked.
+   * @throws LibraryError when the photo is not in the library
+   */
+  async photoText(input: OperationInput<'photoText'>): Promise<PhotoText> {
+    if (!this.store.photos.summaries([input.id]).has(input.id))
+      throw new LibraryError('not-found', String(input.id), `Photo ${input.id} is not in the library.`);
+    const read = this.store.photoText.forPhoto(input.id);
+    if (!read) return { status: 'unread', reason: null, modelId: null, lines: [], matched: [] };
+    const lines = read.lines.map((l) => ({ text: l.text, confidence: l.confidence, box: l.box.map((p) => ({ x: p.x, y: p.y })) }));
+    const match = input.query ? searchPhotoText(this.store.photoText, input.query, { limit: 100_000 }).find((m) => m.photoId === input.id) : undefined;
+    const matched = match ? read.lines.flatMap((line, i) => (match.lines.some((m) => m.text === line.text) ? [i] : [])) : [];
+    return { status: read.status, reason: read.reason, modelId: read.modelId, lines, matched };
   }
 
   private modelId(): Promise<string | null> {

@@ -4,8 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InputError, ModelError, errorMessage } from '../errors.ts';
 
-/** The repository's models/ folder, found from this file so tsx, tests and the CLI agree. */
-export const CATALOG_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
+/**
+ * The app's models/ folder of manifests: the nearest one above this module, which is
+ * src-main/core/models/ when run from source (tsx, tests, the CLI) and out/main/ in the
+ * desktop app's bundle (and its packaged copy, models/ being among the packaged files).
+ */
+export const CATALOG_DIR = catalogDirAbove(path.dirname(fileURLToPath(import.meta.url)));
+
+function catalogDirAbove(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'models');
+    if (fs.existsSync(path.join(candidate, 'text'))) return candidate + path.sep;
+    if (path.dirname(dir) === dir) return fileURLToPath(new URL('../../../models/', import.meta.url));
+  }
+}
 
 /** Ids become directory names under the models folder, so they are restricted to safe characters. */
 export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;

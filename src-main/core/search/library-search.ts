@@ -9,13 +9,13 @@ import { rankLibrary, type Ranking, type SearchContext } from './search.ts';
 import { CameraNames } from './sources/cameras.ts';
 import { dateAnswer } from './sources/dates.ts';
 import { placeSource } from './sources/places.ts';
+import { wordsInPhotosAnswer } from './sources/words-in-photos.ts';
 import { TextEmbeddingCache } from './text-cache.ts';
 
 /** Rankings kept for paging: the pages of the last few queries are read without ranking again. */
 const KEPT_RANKINGS = 8;
 /** Cache-model rankers kept: one per result list the user is teaching. */
 const KEPT_RANKERS = 4;
-
 
 /**
  * Search over one library: ranks queries (search.ts), keeps the library sample
@@ -40,7 +40,12 @@ export class LibrarySearch {
     let ranker = this.rankers.get(key);
     if (!ranker) {
       const allowed = filter
-        ? new Set(this.store.db.prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`).pluck().all(...filter.params) as number[])
+        ? new Set(
+            this.store.db
+              .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)
+              .pluck()
+              .all(...filter.params) as number[],
+          )
         : null;
       ranker = new ExampleRanker(index.hnsw, (ids) => this.store.embeddings.vectors(model.id, ids), allowed ? (id) => allowed.has(id) : undefined);
       this.rankers.set(key, ranker);
@@ -92,7 +97,7 @@ export class LibrarySearch {
         exampleRanker: (filter) => this.exampleRanker(model, index, version.key, filter),
         embedded: version.embedded,
         dateAnswer: (part, date, filter) => dateAnswer(this.store, part, date, filter),
-        wordsInPhotos: null,
+        wordsInPhotos: (part, filter) => wordsInPhotosAnswer(this.store, part, filter),
         ...placeSource(this.store),
       };
       ranking = await rankLibrary(ctx, query);

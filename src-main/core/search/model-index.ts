@@ -158,7 +158,15 @@ export class ModelIndex {
     const { expected, pairs } = store.snapshot(() => ({ expected: stampOf(store, model.id, model.dim), pairs: new Map(store.embeddings.digests(model.id)) }));
     const vectors = await loadVectorFile(vectorFilePath(file), expected);
     if (!('matrix' in vectors) || stampOf(store, model.id, model.dim).generation !== expected.generation) return ModelIndex.open(store, file, model, opts);
-    const index = new ModelIndex(store, file, model.id, model.dim, { graph: null, matrix: vectors.matrix, pairs, expected }, { rebuilt: false, reason: null }, opts);
+    const index = new ModelIndex(
+      store,
+      file,
+      model.id,
+      model.dim,
+      { graph: null, matrix: vectors.matrix, pairs, expected },
+      { rebuilt: false, reason: null },
+      opts,
+    );
     index.graphLoad = HnswIndex.loadAsync(file, expected).then(async (loaded) => {
       if (index.graph || index.closed) return;
       if ('index' in loaded) index.adopt(loaded.index);
@@ -381,7 +389,11 @@ export class ModelIndex {
  * The matrix and pair digests of the store's vectors for `model`, and a graph of them
  * when `withGraph` (the saved one cannot be used). Run inside a snapshot.
  */
-function fromStore(store: LibraryStore, model: { id: string; dim: number }, withGraph: boolean): { graph: HnswIndex | null; matrix: HalfMatrix; pairs: Map<number, number> } {
+function fromStore(
+  store: LibraryStore,
+  model: { id: string; dim: number },
+  withGraph: boolean,
+): { graph: HnswIndex | null; matrix: HalfMatrix; pairs: Map<number, number> } {
   const count = Math.max(store.embeddings.stamp(model.id)?.count ?? 0, 1);
   const matrix = new HalfMatrix(model.dim, count);
   const graph = withGraph ? HnswIndex.empty(model.dim, Math.max(count, 1024)) : null;

@@ -44,7 +44,7 @@ export interface SearchContext {
   findPlaces: PlaceFinder;
   placeAnswer: PlaceAnswerer;
   dateAnswer: DateAnswerer;
-  wordsInPhotos: WordsInPhotosAnswerer | null;
+  wordsInPhotos: WordsInPhotosAnswerer;
 }
 
 /** One photo of a ranking, before its summary is read. */
@@ -254,7 +254,7 @@ export async function rankLibrary(ctx: SearchContext, query: SearchQuery): Promi
   if (visualAnswer) answers.push(visualAnswer);
   for (const part of parts) {
     if (part.words.length > 0) answers.push(nameAnswer(store, part, filter));
-    if (ctx.wordsInPhotos && part.words.length > 0) answers.push(ctx.wordsInPhotos(part, filter));
+    if (part.words.length > 0) answers.push(ctx.wordsInPhotos(part, filter));
     if (part.kind === 'place') answers.push(ctx.placeAnswer(part, named.get(part.key) ?? [], filter));
     if (part.kind === 'camera') answers.push(cameraAnswer(store, part, named.get(part.key) ?? [], filter));
   }

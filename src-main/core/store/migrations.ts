@@ -124,12 +124,12 @@ export function addPhotoPlaces(db: Database): void {
 /**
  * Words in photos (src-main/core/text): one row per content hash (so moved, renamed and
  * copied photos share it and a changed photo, with a new hash, is read again) with the
- * OCR model that read it or why reading failed, and what ranking needs without reading
- * the lines (the folded words, each line's text height and confidence); its lines with
- * confidence and outline (JSON [x0,y0,...,x3,y3], 0..1 of the photo as displayed); and
- * an FTS5 trigram index over each content's folded text (text/fold.ts), kept in step by
- * a trigger. Trigram matches substrings in any script without word segmentation; strings
- * under three characters are matched by scanning (see PhotoTextTable.candidates).
+ * OCR model that read it or why reading failed, and its text in the forms search needs
+ * (see StoredReading in store/photo-text.ts); its lines with confidence and outline
+ * (JSON [x0,y0,...,x3,y3], 0..1 of the photo as displayed); and an FTS5 index with the
+ * trigram tokenizer over the folded text, external-content on photo_text and kept in
+ * step by triggers. Trigram matches substrings in any script without word segmentation;
+ * strings under three characters are matched by scanning (PhotoTextTable.candidates).
  */
 export function addPhotoText(db: Database): void {
   db.exec(`
@@ -142,6 +142,7 @@ export function addPhotoText(db: Database): void {
       reason     TEXT,
       line_count INTEGER NOT NULL,
       read_at    INTEGER NOT NULL,
+      body       TEXT NOT NULL DEFAULT '',
       words      TEXT NOT NULL DEFAULT '',
       line_info  TEXT NOT NULL DEFAULT ''
     );
@@ -153,10 +154,19 @@ export function addPhotoText(db: Database): void {
       box        TEXT NOT NULL,
       PRIMARY KEY (text_id, line_no)
     ) WITHOUT ROWID;
-    CREATE VIRTUAL TABLE photo_text_search USING fts5(body, tokenize = 'trigram case_sensitive 1');
-    CREATE TRIGGER photo_text_gone AFTER DELETE ON photo_text
+    CREATE VIRTUAL TABLE photo_text_search USING fts5(body, content = 'photo_text', content_rowid = 'id', tokenize = 'trigram case_sensitive 1');
+    CREATE TRIGGER photo_text_added AFTER INSERT ON photo_text WHEN NEW.body <> ''
       BEGIN
-        DELETE FROM photo_text_search WHERE rowid = OLD.id;
+        INSERT INTO photo_text_search (rowid, body) VALUES (NEW.id, NEW.body);
+      END;
+    CREATE TRIGGER photo_text_gone AFTER DELETE ON photo_text WHEN OLD.body <> ''
+      BEGIN
+        INSERT INTO photo_text_search (photo_text_search, rowid, body) VALUES ('delete', OLD.id, OLD.body);
+      END;
+    CREATE TRIGGER photo_text_changed AFTER UPDATE OF body ON photo_text
+      BEGIN
+        INSERT INTO photo_text_search (photo_text_search, rowid, body) SELECT 'delete', OLD.id, OLD.body WHERE OLD.body <> '';
+        INSERT INTO photo_text_search (rowid, body) SELECT NEW.id, NEW.body WHERE NEW.body <> '';
       END;
   `);
 }

@@ -67,6 +67,8 @@ export interface TextCounts {
 /** A search candidate: what ranking needs of one content, without its lines (see StoredReading). */
 export interface TextCandidate {
   textId: number;
+  /** `words` without its spaces and newlines: what the index holds. */
+  body: string;
   words: string;
   lineInfo: string;
 }
@@ -88,19 +90,21 @@ function parseBox(json: string): Quad {
  * in any script.
  */
 export class PhotoTextTable {
-  private readonly deleteStmt: Statement;
-  private readonly insertStmt: Statement;
-  private readonly lineStmt: Statement;
-  private readonly searchStmt: Statement;
+  private statements: { remove: Statement; insert: Statement; line: Statement } | null = null;
 
-  constructor(private readonly db: Database) {
-    this.deleteStmt = db.prepare('DELETE FROM photo_text WHERE hash = ?');
-    this.insertStmt = db.prepare(
-      `INSERT INTO photo_text (hash, model_id, status, code, reason, line_count, read_at, words, line_info)
-       VALUES (@hash, @modelId, @status, @code, @reason, @lineCount, @readAt, @words, @lineInfo)`,
-    );
-    this.lineStmt = db.prepare('INSERT INTO photo_text_lines (text_id, line_no, text, confidence, box) VALUES (?, ?, ?, ?, ?)');
-    this.searchStmt = db.prepare('INSERT INTO photo_text_search (rowid, body) VALUES (?, ?)');
+  constructor(private readonly db: Database) {}
+
+  /** Prepared on first write, so opening a library never depends on these tables. */
+  private get writes(): { remove: Statement; insert: Statement; line: Statement } {
+    this.statements ??= {
+      remove: this.db.prepare('DELETE FROM photo_text WHERE hash = ?'),
+      insert: this.db.prepare(
+        `INSERT INTO photo_text (hash, model_id, status, code, reason, line_count, read_at, body, words, line_info)
+         VALUES (@hash, @modelId, @status, @code, @reason, @lineCount, @readAt, @body, @words, @lineInfo)`,
+      ),
+      line: this.db.prepare('INSERT INTO photo_text_lines (text_id, line_no, text, confidence, box) VALUES (?, ?, ?, ?, ?)'),
+    };
+    return this.statements;
   }
 
   /** Whether the library reads text in photos (on unless turned off). */
@@ -117,8 +121,10 @@ export class PhotoTextTable {
 
   /**
    * Photos in online folders whose content has no text from `modelId`: never read, read by
-   * another OCR model, or changed since. A failure with the same model is not retried;
-   * it is when the file changes or the OCR model does. Ordered by path.
+   * another OCR model, or changed since. A failure with the same model is tried again only
+   * when the file could not be opened (moved away for a while, no permission); one that
+   * could not be decoded or read is not, until the file or the OCR model changes. Ordered
+   * by path.
    */
   toRead(modelId: string): TextJob[] {
     return this.db
@@ -126,7 +132,7 @@ export class PhotoTextTable {
         `SELECT MIN(p.id) AS photoId, p.path, p.hash FROM photos p
            JOIN folders f ON f.id = p.folder_id
            LEFT JOIN photo_text t ON t.hash = p.hash
-          WHERE f.online = 1 AND (t.id IS NULL OR t.model_id <> ?)
+          WHERE f.online = 1 AND (t.id IS NULL OR t.model_id <> ? OR (t.status = 'failed' AND t.code = 'file-unreadable'))
           GROUP BY p.hash ORDER BY p.path`,
       )
       .all(modelId) as TextJob[];
@@ -134,10 +140,11 @@ export class PhotoTextTable {
 
   /** Stores a reading for a content, replacing what was stored for it. Call inside a transaction. */
   write(hash: string, reading: StoredReading, readAt = Date.now()): void {
-    this.deleteStmt.run(hash);
+    const { remove, insert, line: addLine } = this.writes;
+    remove.run(hash);
     const { words, lineInfo } = reading;
     const id = Number(
-      this.insertStmt.run({
+      insert.run({
         hash,
         modelId: reading.modelId,
         status: 'read',
@@ -145,19 +152,19 @@ export class PhotoTextTable {
         reason: null,
         lineCount: reading.lines.length,
         readAt,
+        body: words.replace(/[ \n]/g, ''),
         words,
         lineInfo,
       }).lastInsertRowid,
     );
-    reading.lines.forEach((line, i) => this.lineStmt.run(id, i, line.text, line.confidence, boxJson(line.box)));
-    const body = words.replace(/[ \n]/g, '');
-    if (body.length > 0) this.searchStmt.run(id, body);
+    reading.lines.forEach((line, i) => addLine.run(id, i, line.text, line.confidence, boxJson(line.box)));
   }
 
   /** Records that reading a content failed and why; it is not read again with the same model until the file changes. */
   writeFailure(hash: string, modelId: string, code: string, reason: string, at = Date.now()): void {
-    this.deleteStmt.run(hash);
-    this.insertStmt.run({ hash, modelId, status: 'failed', code, reason, lineCount: 0, readAt: at, words: '', lineInfo: '' });
+    const { remove, insert } = this.writes;
+    remove.run(hash);
+    insert.run({ hash, modelId, status: 'failed', code, reason, lineCount: 0, readAt: at, body: '', words: '', lineInfo: '' });
   }
 
   /** The stored text of a photo, or undefined when its content has not been read. */
@@ -191,7 +198,7 @@ export class PhotoTextTable {
   }
 
   /**
-   * Contents whose folded text contains every one of `substrings` (already folded).
+   * Contents whose folded text contains every one of `required` (already folded).
    * Those of three characters or more are looked up in the trigram index; shorter ones
    * (two-character Chinese words, "5g") cannot be, and filter the indexed matches, or
    * scan every text when no substring is long enough. `orPieces` adds candidates: each
@@ -202,15 +209,18 @@ export class PhotoTextTable {
     const indexed = required.filter((s) => [...s].length >= 3).map(quote);
     for (const group of orPieces) indexed.push(`(${group.map(quote).join(' OR ')})`);
     const short = required.filter((s) => [...s].length < 3);
-    const conditions = [...(indexed.length > 0 ? ['photo_text_search MATCH ?'] : []), ...short.map(() => 'instr(s.body, ?) > 0')];
-    if (conditions.length === 0) return [];
-    const params = [...(indexed.length > 0 ? [indexed.join(' AND ')] : []), ...short];
-    return this.db
-      .prepare(
-        `SELECT s.rowid AS textId, t.words, t.line_info AS lineInfo FROM photo_text_search s JOIN photo_text t ON t.id = s.rowid
-          WHERE ${conditions.join(' AND ')}`,
-      )
-      .all(...params) as TextCandidate[];
+    const scans = short.map(() => 'instr(t.body, ?) > 0');
+    const columns = 't.id AS textId, t.body, t.words, t.line_info AS lineInfo';
+    if (indexed.length > 0) {
+      return this.db
+        .prepare(
+          `SELECT ${columns} FROM photo_text_search s JOIN photo_text t ON t.id = s.rowid
+            WHERE photo_text_search MATCH ?${scans.map((c) => ` AND ${c}`).join('')}`,
+        )
+        .all(indexed.join(' AND '), ...short) as TextCandidate[];
+    }
+    if (short.length === 0) return [];
+    return this.db.prepare(`SELECT ${columns} FROM photo_text t WHERE t.body <> '' AND ${scans.join(' AND ')}`).all(...short) as TextCandidate[];
   }
 
   /** The photos showing each content (copies share one). */

@@ -34,41 +34,92 @@ export interface ApproximateMatch {
 }
 
 /**
- * Every end position at which `pattern` occurs in `text` with at most one edit
- * (substitution, insertion or deletion; Sellers 1980: edit distance with a free start in
- * the text), with the start of the best alignment ending there. Matching is on UTF-16
- * units, which is exact for the letters fuzzy matching applies to.
+ * Sellers' dynamic programme (edit distance with a free start in the text, Sellers 1980)
+ * over `text[from..to)`: every end at which `pattern` matches with at most one edit, with
+ * the start of the best alignment ending there.
  */
-export function approximateMatches(pattern: string, text: string): ApproximateMatch[] {
+function sellers(pattern: string, text: string, from: number, to: number): ApproximateMatch[] {
   const m = pattern.length;
-  if (m === 0) return [];
-  // Column j of the DP: cost[i] = edits to match pattern[0..i) ending at text[j - 1]; from[i] = where that match starts.
-  let cost = Array.from({ length: m + 1 }, (_, i) => i);
-  let from = new Array<number>(m + 1).fill(0);
+  let cost = new Int32Array(m + 1);
+  let start = new Int32Array(m + 1);
+  let nextCost = new Int32Array(m + 1);
+  let nextStart = new Int32Array(m + 1);
+  for (let i = 0; i <= m; i++) cost[i] = i;
+  start.fill(from);
   const matches: ApproximateMatch[] = [];
-  for (let j = 1; j <= text.length; j++) {
-    const nextCost = new Array<number>(m + 1);
-    const nextFrom = new Array<number>(m + 1);
+  for (let j = from + 1; j <= to; j++) {
+    const c = text.charCodeAt(j - 1);
     nextCost[0] = 0;
-    nextFrom[0] = j;
+    nextStart[0] = j;
     for (let i = 1; i <= m; i++) {
-      const diagonal = cost[i - 1] + (pattern[i - 1] === text[j - 1] ? 0 : 1);
+      const diagonal = cost[i - 1] + (pattern.charCodeAt(i - 1) === c ? 0 : 1);
       const skipText = cost[i] + 1;
       const skipPattern = nextCost[i - 1] + 1;
       if (diagonal <= skipText && diagonal <= skipPattern) {
         nextCost[i] = diagonal;
-        nextFrom[i] = from[i - 1];
+        nextStart[i] = start[i - 1];
       } else if (skipText <= skipPattern) {
         nextCost[i] = skipText;
-        nextFrom[i] = from[i];
+        nextStart[i] = start[i];
       } else {
         nextCost[i] = skipPattern;
-        nextFrom[i] = nextFrom[i - 1];
+        nextStart[i] = nextStart[i - 1];
       }
     }
-    cost = nextCost;
-    from = nextFrom;
-    if (cost[m] <= 1) matches.push({ start: from[m], end: j, distance: cost[m] });
+    [cost, nextCost] = [nextCost, cost];
+    [start, nextStart] = [nextStart, start];
+    if (cost[m] <= 1) matches.push({ start: start[m], end: j, distance: cost[m] });
+  }
+  return matches;
+}
+
+/** Patterns up to this long fit Myers' bit vectors in one 32-bit word (with room for the carry). */
+const BIT_VECTOR_MAX = 31;
+
+/**
+ * Every end position at which `pattern` occurs in `text` with at most one edit
+ * (substitution, insertion or deletion), with the start of the best alignment ending
+ * there. The ends come from Myers' bit-parallel algorithm (Myers 1999, "A fast bit-vector
+ * algorithm for approximate string matching", semi-global form), one step per text
+ * character; each end's start from Sellers' programme over the few characters before it.
+ * Matching is on UTF-16 units, which is exact for the letters fuzzy matching applies to.
+ */
+export function approximateMatches(pattern: string, text: string): ApproximateMatch[] {
+  const m = pattern.length;
+  if (m === 0) return [];
+  if (m > BIT_VECTOR_MAX) return sellers(pattern, text, 0, text.length);
+  // Where each character occurs in the pattern, as bits: an array for ASCII, a map for the rest.
+  const ascii = new Int32Array(128);
+  const other = new Map<number, number>();
+  for (let i = 0; i < m; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c < 128) ascii[c] |= 1 << i;
+    else other.set(c, (other.get(c) ?? 0) | (1 << i));
+  }
+  const high = 1 << (m - 1);
+  const mask = m === 32 ? -1 : (1 << m) - 1;
+  let pv = mask;
+  let mv = 0;
+  let score = m;
+  const matches: ApproximateMatch[] = [];
+  for (let j = 0; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    const eq = c < 128 ? ascii[c] : (other.get(c) ?? 0);
+    const xv = eq | mv;
+    const xh = ((((eq & pv) + pv) & mask) ^ pv) | eq;
+    let ph = mv | (~(xh | pv) & mask);
+    let mh = pv & xh;
+    if (ph & high) score++;
+    else if (mh & high) score--;
+    ph = (ph << 1) & mask;
+    mh = (mh << 1) & mask;
+    pv = mh | (~(xv | ph) & mask);
+    mv = ph & xv;
+    if (score <= 1) {
+      const from = Math.max(0, j + 1 - m - 1);
+      const found = sellers(pattern, text, from, j + 1).filter((s) => s.end === j + 1);
+      matches.push(...found);
+    }
   }
   return matches;
 }

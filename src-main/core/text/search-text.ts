@@ -60,46 +60,57 @@ function spansOf(term: TextTerm, body: string): Span[] {
   return exact.length > 0 || !term.fuzzy ? exact : approximateMatches(term.folded, body);
 }
 
-const WORD_AND_LINE_BREAKS = /[ \n]/g;
-
-/** Word edges and line starts of a candidate's body, from its spaced form (see foldWords). */
+/** Word edges and line starts of a candidate's body, from its spaced form (see StoredReading.words). */
 interface Layout {
-  wordStart: boolean[];
-  wordEnd: boolean[];
+  /** Per body unit: 1 when it starts a word, 2 when it ends one (both: 3). */
+  edges: Uint8Array;
   /** Offset in the body where each line starts. */
   lineStarts: number[];
-  /** Per line: text height (share of the photo) and confidence. */
-  heights: number[];
-  confidences: number[];
 }
 
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+
 function layout(c: TextCandidate): Layout {
-  const wordStart: boolean[] = [];
-  const wordEnd: boolean[] = [];
+  const edges = new Uint8Array(c.body.length);
   const lineStarts = [0];
+  let at = 0;
   let edge = true;
   for (let i = 0; i < c.words.length; i++) {
-    const ch = c.words[i];
-    if (ch === ' ' || ch === '\n') {
-      if (wordEnd.length > 0) wordEnd[wordEnd.length - 1] = true;
-      if (ch === '\n') lineStarts.push(wordStart.length);
+    const code = c.words.charCodeAt(i);
+    if (code === SPACE || code === NEWLINE) {
+      if (at > 0) edges[at - 1] |= 2;
+      if (code === NEWLINE) lineStarts.push(at);
       edge = true;
       continue;
     }
-    wordStart.push(edge);
-    wordEnd.push(false);
+    if (edge) edges[at] |= 1;
     edge = false;
+    at++;
   }
-  if (wordEnd.length > 0) wordEnd[wordEnd.length - 1] = true;
-  const info = c.lineInfo.split(' ').map((entry) => entry.split(':').map(Number));
-  return { wordStart, wordEnd, lineStarts, heights: info.map(([h]) => h / 1000), confidences: info.map(([, conf]) => conf / 100) };
+  if (at > 0) edges[at - 1] |= 2;
+  return { edges, lineStarts };
+}
+
+/** Text height (share of the photo) and confidence of each listed line, from StoredReading.lineInfo. */
+function lineFacts(lineInfo: string, lines: readonly number[]): { tallest: number; confidence: number } {
+  const entries = lineInfo.split(' ');
+  let tallest = 0;
+  let confidence = 0;
+  for (const i of lines) {
+    const entry = entries[i] ?? '0:0';
+    const colon = entry.indexOf(':');
+    tallest = Math.max(tallest, Number(entry.slice(0, colon)) / 1000);
+    confidence += Number(entry.slice(colon + 1)) / 100;
+  }
+  return { tallest, confidence: lines.length > 0 ? confidence / lines.length : 0 };
 }
 
 function bestHit(spans: Span[], l: Layout): TermHit | undefined {
   let best: TermHit | undefined;
   for (const span of spans) {
-    const starts = l.wordStart[span.start];
-    const ends = l.wordEnd[span.end - 1];
+    const starts = (l.edges[span.start] & 1) !== 0;
+    const ends = (l.edges[span.end - 1] & 2) !== 0;
     const aligned = starts && ends ? WHOLE_WORD : starts ? WORD_PREFIX : ends ? WORD_SUFFIX : INSIDE_WORD;
     const quality = span.distance === 0 ? aligned : aligned * FUZZY_FACTOR;
     if (!best || quality > best.quality) best = { ...span, quality };
@@ -123,29 +134,52 @@ interface Ranked {
   matched: number[];
 }
 
-/** Scores one candidate against the terms; undefined when a term does not occur in it. */
-function rank(c: TextCandidate, terms: TextTerm[]): Ranked | undefined {
-  const body = c.words.replace(WORD_AND_LINE_BREAKS, '');
-  const spans = terms.map((t) => spansOf(t, body));
-  if (spans.some((s) => s.length === 0)) return undefined;
-  const l = layout(c);
-  const hits = spans.map((s) => bestHit(s, l)!);
-  const exact = hits.every((h) => h.distance === 0);
-  const quality = hits.reduce((s, h) => s + h.quality, 0) / hits.length;
+/** What scoring needs of the query, worked out once. */
+interface PreparedQuery {
+  terms: TextTerm[];
+  /** The unquoted words run together, when there are several: finding it means they stand side by side, in order. */
+  together: string | null;
+}
+
+function prepare(terms: TextTerm[]): PreparedQuery {
   const words = terms.filter((t) => !t.phrase);
-  const together = words.length > 1 && body.includes(words.map((t) => t.folded).join('')) ? 1 : 0;
-  const matchedSet = new Set<number>();
-  let covered = 0;
-  for (const h of hits) {
-    for (let i = lineAt(l.lineStarts, h.start); i <= lineAt(l.lineStarts, h.end - 1); i++) matchedSet.add(i);
-    covered += h.end - h.start;
+  return { terms, together: words.length > 1 ? words.map((t) => t.folded).join('') : null };
+}
+
+/** Scores one candidate against the query; undefined when a term does not occur in it. */
+function rank(c: TextCandidate, query: PreparedQuery): Ranked | undefined {
+  const { body } = c;
+  const spans: Span[][] = [];
+  for (const term of query.terms) {
+    const found = spansOf(term, body);
+    if (found.length === 0) return undefined;
+    spans.push(found);
   }
-  const matched = [...matchedSet].sort((a, b) => a - b);
-  const lineLength = (i: number) => (l.lineStarts[i + 1] ?? body.length) - l.lineStarts[i];
-  const coverage = Math.min(1, covered / matched.reduce((s, i) => s + Math.max(1, lineLength(i)), 0));
-  const prominence = Math.min(1, Math.max(...matched.map((i) => l.heights[i] ?? 0)) / PROMINENT_HEIGHT);
-  const confidence = matched.reduce((s, i) => s + (l.confidences[i] ?? 0), 0) / matched.length;
-  const q = 0.55 * quality + 0.15 * together + 0.1 * coverage + 0.1 * prominence + 0.1 * confidence;
+  const l = layout(c);
+  const hits: TermHit[] = [];
+  let exact = true;
+  let quality = 0;
+  let covered = 0;
+  const matched: number[] = [];
+  for (const s of spans) {
+    const hit = bestHit(s, l)!;
+    hits.push(hit);
+    exact &&= hit.distance === 0;
+    quality += hit.quality;
+    covered += hit.end - hit.start;
+    for (let i = lineAt(l.lineStarts, hit.start); i <= lineAt(l.lineStarts, hit.end - 1); i++) if (!matched.includes(i)) matched.push(i);
+  }
+  matched.sort((a, b) => a - b);
+  let matchedLength = 0;
+  for (const i of matched) matchedLength += Math.max(1, (l.lineStarts[i + 1] ?? body.length) - l.lineStarts[i]);
+  const facts = lineFacts(c.lineInfo, matched);
+  const together = query.together !== null && body.includes(query.together) ? 1 : 0;
+  const q =
+    0.55 * (quality / hits.length) +
+    0.15 * together +
+    0.1 * Math.min(1, covered / matchedLength) +
+    0.1 * Math.min(1, facts.tallest / PROMINENT_HEIGHT) +
+    0.1 * facts.confidence;
   return { textId: c.textId, score: exact ? 0.5 + 0.5 * q : 0.49 * q, exact, hits, lineStarts: l.lineStarts, matched };
 }
 
@@ -181,10 +215,13 @@ export function searchPhotoText(table: PhotoTextTable, query: string, opts: Text
   const limit = opts.limit ?? 500;
   const required = terms.filter((t) => !t.fuzzy).map((t) => t.folded);
   const alternatives = terms.filter((t) => t.fuzzy).map((t) => fuzzyPieces(t.folded));
-  const ranked = table
-    .candidates(required, alternatives)
-    .flatMap((c) => rank(c, terms) ?? [])
-    .sort((a, b) => b.score - a.score || a.textId - b.textId);
+  const prepared = prepare(terms);
+  const ranked: Ranked[] = [];
+  for (const c of table.candidates(required, alternatives)) {
+    const r = rank(c, prepared);
+    if (r) ranked.push(r);
+  }
+  ranked.sort((a, b) => b.score - a.score || a.textId - b.textId);
   if (ranked.length === 0) return [];
   const photos = table.photosOf(ranked.slice(0, limit).map((r) => r.textId));
   const top: Ranked[] = [];

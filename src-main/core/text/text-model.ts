@@ -1,17 +1,17 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InputError, ModelError, errorMessage } from '../errors.ts';
 import { MODEL_ID_PATTERN } from '../models/catalog.ts';
 import { installModel, readInstallRecord, removeModel, type InstallOptions } from '../models/hub/index.ts';
+import { CATALOG_DIR } from '../models/catalog.ts';
 
 /**
  * The OCR models' manifests live in their own folder of the catalog, models/text/, so the
  * CLIP catalog (models/*.json, read by models/catalog.ts) and its listings stay as they are.
  */
-export const TEXT_CATALOG_DIR = fileURLToPath(new URL('../../../models/text/', import.meta.url));
+export const TEXT_CATALOG_DIR = path.join(CATALOG_DIR, 'text');
 
 const relPath = z
   .string()
@@ -129,10 +129,19 @@ export function findTextModelEntry(id?: string, dir: string = TEXT_CATALOG_DIR):
 const require = createRequire(import.meta.url);
 
 /** The folder of an installed npm package, found the way Node resolves it (the package may export none of its files). */
+/**
+ * In a packaged desktop app the package sits inside app.asar, which only Electron's own
+ * fs can read; onnxruntime opens model files by path, so it is given the unpacked copy
+ * (build/electron-builder.yml unpacks the OCR assets next to the archive).
+ */
+function outsideAsar(dir: string): string {
+  return dir.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}
+
 function packageDir(name: string): string {
   for (const base of require.resolve.paths(name) ?? []) {
     const dir = path.join(base, name);
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (fs.existsSync(path.join(dir, 'package.json'))) return outsideAsar(dir);
   }
   throw new ModelError('model-missing', name, `The npm package ${name}, which holds the built-in OCR model, is not installed. Run npm install.`);
 }

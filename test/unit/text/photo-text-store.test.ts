@@ -73,6 +73,12 @@ describe('stored text of photos', () => {
     expect(store.photoText.toRead(NEWER_OCR)).toHaveLength(1);
   });
 
+  it('tries again a photo whose file could not be opened', () => {
+    store.photos.insert(photoRecord(folderId, '/photos/a.jpg', 'ha'));
+    store.transaction(() => store.photoText.writeFailure('ha', OCR, 'file-unreadable', 'permission denied'));
+    expect(toRead()).toEqual(['/photos/a.jpg']);
+  });
+
   it('counts photos read, with text and failed', () => {
     store.photos.insert(photoRecord(folderId, '/photos/a.jpg', 'ha'));
     store.photos.insert(photoRecord(folderId, '/photos/a-copy.jpg', 'ha'));
