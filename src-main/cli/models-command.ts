@@ -52,7 +52,7 @@ export async function modelsCommand(service: PhotoSearchService, args: ModelsArg
         const note = int8InstallNote(listing);
         print(
           listing,
-          `Installed ${listing.displayName}${listing.active ? ' (active)' : `. Use it with \`photo-search models use ${id}\``}.\n${note ? `${note}\n` : ''}`,
+          `Installed ${listing.displayName}${listing.active ? ' (active)' : `. Use it with \`photo-search models use ${id}\``}.\n${licenceLine(listing)}\n${note ? `${note}\n` : ''}`,
         );
         return 0;
       } finally {
@@ -62,11 +62,14 @@ export async function modelsCommand(service: PhotoSearchService, args: ModelsArg
     case 'use': {
       const id = need('a model id');
       const change = await service.useModel({ id });
+      const chosen = (await service.models()).models.find((m) => m.id === id);
+      const licence = chosen ? `${licenceLine(chosen)}\n` : '';
       if (!change.pending) {
-        print(change, `${id} is the active model.\n`);
+        print(change, `${id} is the active model.\n${licence}`);
         return 0;
       }
       if (!args.json) {
+        io.out.write(licence);
         io.out.write(`Switching to ${id}: ${change.toEmbed} photos to embed. Search keeps using the current model until this is done.\n`);
         io.out.write('Ctrl-C stops; `photo-search index` continues the switch later.\n');
       }
@@ -87,13 +90,25 @@ export async function modelsCommand(service: PhotoSearchService, args: ModelsArg
   }
 }
 
+const RESTRICTIONS: Record<NonNullable<ModelListing['licenceRestriction']>, string> = {
+  'non-commercial': 'non-commercial use only',
+  'research-only': 'research use only',
+};
+
+/** The weights' licence, and in capitals when it restricts their use, so that nobody picks such a model by accident. */
+function licenceLine(m: ModelListing): string {
+  const restriction = m.licenceRestriction ? RESTRICTIONS[m.licenceRestriction] : null;
+  if (restriction) return `Licence: ${m.licence ?? 'unknown'}. ${restriction.toUpperCase()}: check the licence before using these weights.`;
+  return `Licence: ${m.licence ?? 'not in the catalog (see the model folder)'}.`;
+}
+
 function formatList(overview: ModelsOverview): string {
   const line = (m: ModelListing) => {
     const mark = m.active ? '*' : m.pending ? '>' : ' ';
     const state = m.installed ? `installed${m.variant === 'quantized' ? ' (int8)' : ''}` : m.downloadSizeMB ? `${m.downloadSizeMB} MB` : '';
     const tags = [m.isDefault ? 'default' : '', m.pending ? 'switching to it' : ''].filter(Boolean).join(', ');
     const int8 = int8ListNote(m);
-    return `${mark} ${m.id.padEnd(26)} ${state.padEnd(18)} ${m.displayName}${tags ? ` [${tags}]` : ''}\n    ${m.whenToPick}${int8 ? `\n    ${int8}` : ''}`;
+    return `${mark} ${m.id.padEnd(26)} ${state.padEnd(18)} ${m.displayName}${tags ? ` [${tags}]` : ''}\n    ${m.whenToPick}\n    ${licenceLine(m)}${int8 ? `\n    ${int8}` : ''}`;
   };
   const lines = overview.models.map(line);
   if (overview.customModelDir) lines.push(`* active model folder (set with --model): ${overview.customModelDir}`);

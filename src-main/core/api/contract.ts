@@ -208,6 +208,8 @@ export interface ModelListing {
   downloadSizeMB: number | null;
   languages: string[];
   licence: string | null;
+  /** The weights may not be used commercially, or only for research: the interface says so before it is installed or chosen. */
+  licenceRestriction: 'non-commercial' | 'research-only' | null;
   isDefault: boolean;
   inCatalog: boolean;
   installed: boolean;

@@ -78,6 +78,7 @@ export class ModelLibrary {
       downloadSizeMB: entry?.downloadSizeMB ?? null,
       languages: entry?.languages ?? [],
       licence: entry?.licence ?? null,
+      licenceRestriction: entry?.licenceRestriction ?? null,
       isDefault: entry?.default === true,
       inCatalog: entry !== null,
       installed: installed !== undefined,

@@ -147,13 +147,14 @@ export class PhotoSearchService implements PhotoSearchApi {
     // A process that is not indexing saves the index only while no other process writes the library.
     const asWriter = <T>(write: () => T) => this.writer.ifFree('saving the search index', write);
     const openIndex = (m: ModelIdentity) => ModelIndex.load(this.store, this.paths.vectorIndex(m.id), m, { asWriter });
-    // The vectors are read while the text encoder loads; the image encoder loads when the first photo is embedded.
+    // The vectors are read while the text encoder loads; the image encoder loads when the first photo is embedded,
+    // on a thread of its own so that queries are answered while it runs.
     const identity = await identifyModel(dir);
     const early = identity ? openIndex(identity) : null;
     // Awaited below; a failure while the encoder loads must not count as unhandled.
     early?.catch(() => undefined);
     try {
-      const model = await loadModel(dir, { intraOpThreads: this.opts.intraOpThreads, vision: 'lazy' });
+      const model = await loadModel(dir, { intraOpThreads: this.opts.intraOpThreads, vision: 'lazy', visionInWorker: true });
       const index = early && identity?.id === model.id ? await early : await openIndex(model);
       return { model, index };
     } catch (err) {

@@ -4,9 +4,12 @@ import type { IndexProgress } from '../api/contract.ts';
 import { dateTaken } from '../media/date-taken.ts';
 import type { DecodeLimits } from '../media/decode.ts';
 import { realKey } from '../media/path-key.ts';
+import { PERCEPTUAL_HASH_VERSION } from '../media/perceptual-hash.ts';
+import { GRID_THUMBNAIL_SIZE } from '../media/thumbnail.ts';
 import type { ClipModel } from '../models/types.ts';
 import type { ModelIndex } from '../search/model-index.ts';
 import type { LibraryStore } from '../store/library-store.ts';
+import { PerceptualHashTable } from '../store/perceptual-hashes.ts';
 import { runPipeline, type EmbeddedPhoto, type FailedPhoto } from './pipeline.ts';
 import { describeHeld, emptyPlan, type EmbedJob, type ScanPlan } from './plan.ts';
 import { ProgressTracker } from './progress.ts';
@@ -36,6 +39,8 @@ export interface IndexRunOptions {
   exclude?: readonly string[];
   /** Remove photos no longer found even when they are most of a folder (scan.ts holds such removals otherwise): the user confirmed. */
   allowRemovals?: boolean;
+  /** The thumbnail cache (LibraryPaths.thumbnails): each embedded photo's grid thumbnail is written there from the decode that feeds the model. */
+  thumbnailsDir?: string;
 }
 
 const PROGRESS_INTERVAL_MS = 250;
@@ -103,17 +108,20 @@ export async function indexLibrary(store: LibraryStore, model: ClipModel, index:
       limits: opts.limits,
       signal: opts.signal,
       gate: opts.gate,
+      thumbnails: opts.thumbnailsDir ? { dir: opts.thumbnailsDir, size: GRID_THUMBNAIL_SIZE } : undefined,
       onDecodeStart: (job) => suspects?.started(job.path),
       onDecodeEnd: (job) => suspects?.finished(job.path),
-      onBatch: (embedded, failed) => {
+      onBatch: async (embedded, failed) => {
         writeBatch(store, model, index, embedded, failed, folderPaths);
         tracker.state.embedded += embedded.length;
         for (let i = 0; i < failed.length; i++) tracker.embedFailed();
+        emit();
         if (Date.now() - lastCheckpoint > (opts.checkpointMs ?? 30_000)) {
+          // Saving a large index takes the process for a while: not while a query waits.
+          await opts.gate?.();
           index.checkpoint();
           lastCheckpoint = Date.now();
         }
-        emit();
       },
     });
     tracker.state.phase = opts.signal?.aborted ? 'cancelled' : 'done';
@@ -161,6 +169,7 @@ async function excludedFolders(store: LibraryStore, extra: readonly string[]): P
 
 function applyPlan(store: LibraryStore, model: ClipModel, index: ModelIndex, plan: ScanPlan, tracker: ProgressTracker): void {
   const copied: Array<{ photoId: number }> = [];
+  const hashes = new PerceptualHashTable(store.db);
   const folderPaths = new Map(store.folders.list().map((f) => [f.id, f.path]));
   // A date read from a name or the file time follows the file to its new name; an EXIF date stays.
   const redated = (photoId: number, folderId: number, file: { path: string; mtimeMs: number }) => {
@@ -181,6 +190,7 @@ function applyPlan(store: LibraryStore, model: ClipModel, index: ModelIndex, pla
       const taken = redated(id, c.folderId, c.file);
       if (taken) store.photos.redate(id, taken);
       store.embeddings.copy(c.fromPhotoId, id);
+      hashes.copy(c.fromPhotoId, id);
       copied.push({ photoId: id });
     }
     store.photos.remove(plan.gone.map((g) => g.id));
@@ -214,7 +224,8 @@ function applyPlan(store: LibraryStore, model: ClipModel, index: ModelIndex, pla
 
 /**
  * Writes one batch: each embedded photo's row (its file as the decode read it, its
- * content hashes, its date where it was taken) and vector; each failure with why.
+ * content hashes, its date where it was taken), vector and perceptual hash; each
+ * failure with why.
  */
 function writeBatch(
   store: LibraryStore,
@@ -226,8 +237,9 @@ function writeBatch(
 ): void {
   const written: Array<{ id: number; vector: Float32Array }> = [];
   const dropped: number[] = [];
+  const hashes = new PerceptualHashTable(store.db);
   store.transaction(() => {
-    for (const { job, meta, vector } of embedded) {
+    for (const { job, meta, vector, perceptualHash } of embedded) {
       let id = job.photoId;
       if (job.stat) {
         const { facts, identity } = meta;
@@ -256,6 +268,7 @@ function writeBatch(
       }
       if (id === undefined) continue;
       store.embeddings.put(id, model.id, model.preprocessVersion, vector);
+      hashes.put(id, perceptualHash, PERCEPTUAL_HASH_VERSION);
       written.push({ id, vector });
     }
     store.failures.clear(embedded.map((e) => e.job.path));

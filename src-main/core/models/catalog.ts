@@ -53,6 +53,8 @@ const entrySchema = z
     tokenizer: z.enum(['bpe', 'sentencepiece']),
     contextLength: z.int().positive(),
     licence: z.string().min(1),
+    /** Weights whose licence allows only non-commercial use or research, so that nobody picks one by accident: listed, installed and chosen with a warning. */
+    licenceRestriction: z.enum(['non-commercial', 'research-only']).optional(),
     downloadSizeMB: z.number().positive(),
     quantized: z
       .strictObject({

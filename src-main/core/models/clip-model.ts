@@ -1,12 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { InputError, ModelError, errorMessage } from '../errors.ts';
 import { readModelConfig } from './config.ts';
 import { weightsFingerprint } from './identity.ts';
 import { detectModelLayout, type ModelFiles } from './layout.ts';
 import { preprocessVersion } from './preprocess.ts';
-import { idTensor, openSession, textIo, visionIo, type TextIo, type VisionIo } from './session.ts';
+import { openImageSession, openImageSessionInWorker, type ImageSession } from './image-session.ts';
+import { idTensor, openSession, textIo, type TextIo } from './session.ts';
 import { TextTokenizer, type TokenBatch } from './tokenizer.ts';
 import type { ClipModel, LoadModelOptions, PreprocessSpec } from './types.ts';
 
@@ -31,10 +32,13 @@ function normalisedRows(data: Float32Array, count: number, dim: number): Float32
   return rows;
 }
 
+type Vision = ImageSession;
+
 export class OnnxClipModel implements ClipModel {
   readonly name: string;
   readonly preprocessVersion: string;
   private disposed = false;
+  private vision: Promise<Vision> | null;
 
   constructor(
     readonly id: string,
@@ -43,7 +47,9 @@ export class OnnxClipModel implements ClipModel {
     readonly preprocess: PreprocessSpec,
     readonly contextLength: number,
     private readonly files: ModelFiles,
-    private readonly vision: { session: ort.InferenceSession; io: VisionIo },
+    vision: Vision | null,
+    /** Opens the image encoder; loadModel's checks of its input size and output dimension included. */
+    private readonly openVision: () => Promise<Vision>,
     private readonly text: { session: ort.InferenceSession; io: TextIo },
     private readonly tokenizer: TextTokenizer,
     /** Pad every text to this length instead of to the longest in its batch. */
@@ -51,6 +57,22 @@ export class OnnxClipModel implements ClipModel {
   ) {
     this.name = path.basename(dir);
     this.preprocessVersion = preprocessVersion(preprocess);
+    this.vision = vision ? Promise.resolve(vision) : null;
+  }
+
+  /** Whether the image encoder is in memory (it is loaded on the first image to embed). */
+  get visionLoaded(): boolean {
+    return this.vision !== null;
+  }
+
+  /** The image encoder, opened on first use; a failure is thrown to this caller and retried by the next. */
+  private visionSession(): Promise<Vision> {
+    if (!this.vision) {
+      const opening = this.openVision();
+      opening.catch(() => (this.vision = null));
+      this.vision = opening;
+    }
+    return this.vision;
   }
 
   get variant(): ModelFiles['variant'] {
@@ -66,21 +88,24 @@ export class OnnxClipModel implements ClipModel {
     return this.tokenizer.batch(texts, this.padTo);
   }
 
-  private async run(which: 'vision' | 'text', feeds: Record<string, ort.Tensor>, count: number): Promise<Float32Array[]> {
-    const { session, io } = this[which];
-    const file = which === 'vision' ? this.files.vision : this.files.text;
-    let result: ort.InferenceSession.ReturnType;
+  /** Runs one of the encoders and checks its output is `count` rows of `dim` values. */
+  private async run(
+    file: string,
+    output: string,
+    count: number,
+    run: () => Promise<{ type: string; dims: readonly number[]; data: unknown }>,
+  ): Promise<Float32Array[]> {
+    let out: { type: string; dims: readonly number[]; data: unknown };
     try {
-      result = await session.run(feeds, [io.output]);
+      out = await run();
     } catch (err) {
       throw new ModelError('model-invalid', this.dir, `${file} failed to run: ${errorMessage(err)}`, { cause: err });
     }
-    const out = result[io.output];
     if (out.type !== 'float32' || out.dims.length !== 2 || out.dims[0] !== count || out.dims[1] !== this.dim) {
       throw new ModelError(
         'model-invalid',
         this.dir,
-        `${file}: output ${io.output} is ${out.type} [${out.dims.join(', ')}], expected float32 [${count}, ${this.dim}]`,
+        `${file}: output ${output} is ${out.type} [${out.dims.join(', ')}], expected float32 [${count}, ${this.dim}]`,
       );
     }
     return normalisedRows(out.data as Float32Array, count, this.dim);
@@ -94,8 +119,8 @@ export class OnnxClipModel implements ClipModel {
       throw new InputError(String(count), `encodeImages: ${pixels.length} values given for ${count} images of 3x${height}x${width} (${expected} expected)`);
     }
     if (count === 0) return [];
-    const tensor = new ort.Tensor('float32', pixels, [count, 3, height, width]);
-    return this.run('vision', { [this.vision.io.input]: tensor }, count);
+    const vision = await this.visionSession();
+    return this.run(this.files.vision, vision.io.output, count, () => vision.run(pixels, [count, 3, height, width]));
   }
 
   async encodeTexts(texts: string[]): Promise<Float32Array[]> {
@@ -107,7 +132,8 @@ export class OnnxClipModel implements ClipModel {
       const { ids, mask } = this.text.io;
       const feeds: Record<string, ort.Tensor> = { [ids.name]: idTensor(batch.ids, ids.type, dims) };
       if (mask) feeds[mask.name] = idTensor(batch.attentionMask, mask.type, dims);
-      rows.push(...(await this.run('text', feeds, batch.count)));
+      const { session, io } = this.text;
+      rows.push(...(await this.run(this.files.text, io.output, batch.count, async () => (await session.run(feeds, [io.output]))[io.output])));
     }
     return rows;
   }
@@ -115,46 +141,55 @@ export class OnnxClipModel implements ClipModel {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await Promise.all([this.vision.session.release(), this.text.session.release()]);
+    const vision = await this.vision?.catch(() => null);
+    await Promise.all([vision?.release(), this.text.session.release()]);
   }
-}
-
-async function openBoth(files: ModelFiles, threads: number): Promise<[ort.InferenceSession, ort.InferenceSession]> {
-  const [vision, text] = await Promise.allSettled([openSession(files.vision, files.dir, threads), openSession(files.text, files.dir, threads)]);
-  if (vision.status === 'fulfilled' && text.status === 'fulfilled') return [vision.value, text.value];
-  await Promise.all([vision, text].flatMap((s) => (s.status === 'fulfilled' ? [s.value.release()] : [])));
-  throw (vision.status === 'rejected' ? vision.reason : (text as PromiseRejectedResult).reason) as Error;
 }
 
 /**
  * Loads a model directory (Hugging Face ONNX or Immich layout). Input and output
- * names, the attention-mask input and fixed shapes are read from the sessions.
+ * names, the attention-mask input and fixed shapes are read from the sessions. With
+ * `vision: 'lazy'` only the text encoder is loaded now and the image encoder on the
+ * first image to embed (its problems are then thrown from encodeImages); the model's
+ * id does not need it (it fingerprints the files).
+ * @throws ModelError when a file is missing, unreadable or inconsistent with the others
  */
 export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promise<ClipModel> {
   const files = await detectModelLayout(dir, opts.variant);
   const config = await readModelConfig(files);
   const threads = opts.intraOpThreads ?? os.availableParallelism();
-  const [visionSession, textSession] = await openBoth(files, threads);
+  const spec = config.preprocess;
+  const textSession = await openSession(files.text, files.dir, threads, 'queries');
+  let vision: Vision | null = null;
   try {
-    const vision = visionIo(visionSession, files.vision, files.dir);
     const text = textIo(textSession, files.text, files.dir);
-    const spec = config.preprocess;
-    if (vision.size && (vision.size[0] !== spec.height || vision.size[1] !== spec.width)) {
-      throw new ModelError(
-        'model-invalid',
-        files.dir,
-        `${files.vision} takes ${vision.size[0]}x${vision.size[1]} images but ${files.preprocessor} prepares ${spec.height}x${spec.width}`,
-      );
-    }
-    const dim = vision.dim ?? text.dim ?? config.projectionDim;
+    const openVision = async (dim: number | undefined): Promise<Vision> => {
+      const session = await (opts.visionInWorker ? openImageSessionInWorker : openImageSession)(files.vision, files.dir, threads);
+      try {
+        const io = session.io;
+        if (io.size && (io.size[0] !== spec.height || io.size[1] !== spec.width)) {
+          throw new ModelError(
+            'model-invalid',
+            files.dir,
+            `${files.vision} takes ${io.size[0]}x${io.size[1]} images but ${files.preprocessor} prepares ${spec.height}x${spec.width}`,
+          );
+        }
+        if (dim !== undefined && io.dim !== undefined && io.dim !== dim) {
+          throw new ModelError('model-invalid', files.dir, `${files.dir}: image embeddings have ${io.dim} dimensions, expected ${dim}`);
+        }
+        return session;
+      } catch (err) {
+        await session.release();
+        throw err;
+      }
+    };
+    const known = text.dim ?? config.projectionDim;
+    if (opts.vision !== 'lazy' || known === undefined) vision = await openVision(known);
+    const dim = vision?.io.dim ?? known;
     if (dim === undefined)
       throw new ModelError('model-invalid', files.dir, `${files.dir}: neither the ONNX outputs nor ${files.config} state the embedding dimension`);
-    for (const [what, d] of [
-      ['image', vision.dim],
-      ['text', text.dim],
-    ] as const) {
-      if (d !== undefined && d !== dim)
-        throw new ModelError('model-invalid', files.dir, `${files.dir}: ${what} embeddings have ${d} dimensions, expected ${dim}`);
+    if (text.dim !== undefined && text.dim !== dim) {
+      throw new ModelError('model-invalid', files.dir, `${files.dir}: text embeddings have ${text.dim} dimensions, expected ${dim}`);
     }
     const contextLength = text.sequence ?? config.contextLength ?? DEFAULT_CONTEXT_LENGTH;
     const tokenizer = await TextTokenizer.load(files, contextLength);
@@ -168,13 +203,37 @@ export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promi
       spec,
       contextLength,
       files,
-      { session: visionSession, io: vision },
+      vision,
+      () => openVision(dim),
       { session: textSession, io: text },
       tokenizer,
       padTo,
     );
   } catch (err) {
-    await Promise.all([visionSession.release(), textSession.release()]);
+    await Promise.all([vision?.release(), textSession.release()]);
     throw err;
   }
+}
+
+/** What a library files a model's vectors under: the `id` and `dim` loadModel gives it, its folder and name. */
+export interface ModelIdentity {
+  id: string;
+  dim: number;
+  name: string;
+  dir: string;
+}
+
+/**
+ * The identity loadModel will give the model in `dir`, from its files alone (the
+ * configs and a few megabytes of the encoders, no session), so that a caller can start
+ * reading the model's vector index while the encoder loads. Null when only the
+ * encoders state the embedding dimension; loadModel's own identity is the one that
+ * counts when the two differ.
+ * @throws ModelError as loadModel does for a directory that is not a model
+ */
+export async function identifyModel(dir: string, variant?: LoadModelOptions['variant']): Promise<ModelIdentity | null> {
+  const files = await detectModelLayout(dir, variant);
+  const dim = (await readModelConfig(files)).projectionDim;
+  if (dim === undefined) return null;
+  return { id: `${dim}d-${await weightsFingerprint([files.vision, files.text], files.dir)}`, dim, name: path.basename(files.dir), dir: files.dir };
 }

@@ -16,6 +16,16 @@ export interface ImageSize {
  */
 export const PREPROCESS_CODE_VERSION = 2;
 
+/**
+ * Square-mode specs (SigLIP) only: bumped when the photo reaches the squash by another
+ * path. From 2 on, a JPEG or WebP photo is decoded once to a working image that keeps
+ * its aspect ratio (the thumbnail and the perceptual hash come from the same decode,
+ * indexer/decode-for-model.ts) and the squash resizes that, where it used to resize
+ * the photo while decoding it: each such photo's input moves by a fraction of a level.
+ * Crop-mode inputs are unchanged, so their stored embeddings stay valid.
+ */
+export const SQUARE_DECODE_VERSION = 2;
+
 const KERNEL = { bicubic: 'cubic', bilinear: 'linear', nearest: 'nearest' } as const;
 
 export function preprocessVersion(spec: PreprocessSpec): string {
@@ -30,6 +40,7 @@ export function preprocessVersion(spec: PreprocessSpec): string {
     spec.mean,
     spec.std,
     spec.cropRounding,
+    ...(spec.mode === 'square' ? [SQUARE_DECODE_VERSION] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 12);
 }

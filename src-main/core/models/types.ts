@@ -22,6 +22,14 @@ export interface LoadModelOptions {
   /** Threads for one inference; defaults to the number of cores. */
   intraOpThreads?: number;
   variant?: ModelVariant;
+  /** 'lazy': load the image encoder on the first image to embed, not now (a search-only session never needs it). Default 'eager'. */
+  vision?: 'eager' | 'lazy';
+  /**
+   * Run the image encoder on a worker thread: onnxruntime-node's runs hold the event
+   * loop, so a process that indexes and answers queries (the desktop app's engine,
+   * `serve`) would otherwise make each query wait for the batch in the model.
+   */
+  visionInWorker?: boolean;
 }
 
 export interface ClipModel {

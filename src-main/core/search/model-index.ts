@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { setImmediate } from 'node:timers/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { LibraryStore } from '../store/library-store.ts';
 import { addDigest, pairDigest, removeDigest } from '../vectors/digest.ts';
 import type { ScoredId } from '../vectors/exact.ts';
@@ -26,6 +26,8 @@ const SEARCH_BREADTH = 800;
  */
 const RELOAD_ABOVE = 2000;
 
+/** A graph that is not asked for by a query is loaded this long after opening (ms). */
+const GRAPH_LOAD_DELAY_MS = 1000;
 /** Vectors added to a graph rebuilt in the background between two turns of the event loop. */
 const BUILD_SLICE = 256;
 
@@ -92,6 +94,8 @@ export class ModelIndex {
   private closed = false;
   private readonly queued: QueuedChange[] = [];
   private graphLoad: Promise<void> = Promise.resolve();
+  /** Starts loading the graph in the background (set by `load` until it has started). */
+  private startGraphLoad: (() => void) | null = null;
   private state: OpenState;
   /** The store state the index was opened at: what a graph still loading holds. */
   private readonly openedAt: IndexStamp;
@@ -131,7 +135,7 @@ export class ModelIndex {
       const graph = HnswIndex.load(file, expected);
       const vectors = loadVectorFileSync(vectorFilePath(file), expected);
       if ('index' in graph && 'matrix' in vectors) {
-        return { expected, graph: graph.index, matrix: vectors.matrix, pairs: new Map(store.embeddings.digests(model.id)), loaded: graph, complete: true };
+        return { expected, graph: graph.index, matrix: vectors.matrix, pairs: vectors.digests, loaded: graph, complete: true };
       }
       const built = fromStore(store, model, !('index' in graph));
       return { expected, graph: 'index' in graph ? graph.index : built.graph!, matrix: built.matrix, pairs: built.pairs, loaded: graph, complete: false };
@@ -147,31 +151,35 @@ export class ModelIndex {
 
   /**
    * Opens the index for answering queries at once: resolves as soon as the vectors
-   * are read (a fraction of a second for 100,000 photos), while the graph loads on
-   * the thread pool or, when the saved one cannot be used, is rebuilt from the store
-   * a slice at a time between queries. Until then `nearest` scans every vector
-   * exactly. A library without saved vectors (written before they existed) is opened
+   * are read (a fraction of a second for 100,000 photos); the graph then loads in the
+   * background, once the first query has been answered or a second has passed (on the
+   * thread pool, or, when the saved one cannot be used, rebuilt from the store a slice
+   * at a time between queries). Until then `nearest` scans every vector exactly. A library without saved vectors (written before they existed) is opened
    * as `open` does. Same errors as `open`.
    */
   static async load(store: LibraryStore, file: string, model: Model, opts: ModelIndexOptions = {}): Promise<ModelIndex> {
     store.embeddings.registerModel(model);
-    const { expected, pairs } = store.snapshot(() => ({ expected: stampOf(store, model.id, model.dim), pairs: new Map(store.embeddings.digests(model.id)) }));
+    const expected = stampOf(store, model.id, model.dim);
     const vectors = await loadVectorFile(vectorFilePath(file), expected);
-    if (!('matrix' in vectors) || stampOf(store, model.id, model.dim).generation !== expected.generation) return ModelIndex.open(store, file, model, opts);
-    const index = new ModelIndex(
-      store,
-      file,
-      model.id,
-      model.dim,
-      { graph: null, matrix: vectors.matrix, pairs, expected },
-      { rebuilt: false, reason: null },
-      opts,
+    if (!('matrix' in vectors)) return ModelIndex.open(store, file, model, opts);
+    // What it holds is the store at `expected`: a change since (another process indexing) is caught up by the next refresh.
+    const opened = { graph: null, matrix: vectors.matrix, pairs: vectors.digests, expected };
+    const index = new ModelIndex(store, file, model.id, model.dim, opened, { rebuilt: false, reason: null }, opts);
+    let started: () => void = () => undefined;
+    index.graphLoad = new Promise<void>((resolve) => (started = resolve)).then(() =>
+      HnswIndex.loadAsync(file, expected).then(async (loaded) => {
+        if (index.graph || index.closed) return;
+        if ('index' in loaded) index.adopt(loaded.index);
+        else await index.rebuildInBackground(loaded, expected);
+      }),
     );
-    index.graphLoad = HnswIndex.loadAsync(file, expected).then(async (loaded) => {
-      if (index.graph || index.closed) return;
-      if ('index' in loaded) index.adopt(loaded.index);
-      else await index.rebuildInBackground(loaded, expected);
-    });
+    // Checking and reading the graph takes the event loop in slices; the first query is answered before that begins.
+    const timer = setTimeout(() => index.beginGraphLoad(), GRAPH_LOAD_DELAY_MS);
+    timer.unref();
+    index.startGraphLoad = () => {
+      clearTimeout(timer);
+      started();
+    };
     return index;
   }
 
@@ -181,6 +189,11 @@ export class ModelIndex {
 
   /** The graph; when it is still loading in the background, it is loaded now, blocking. */
   get hnsw(): HnswIndex {
+    this.loadGraphNow();
+    return this.graph!;
+  }
+
+  private loadGraphNow(): void {
     if (!this.graph) {
       const loaded = HnswIndex.load(this.file, this.openedAt);
       if ('index' in loaded) {
@@ -191,7 +204,6 @@ export class ModelIndex {
         this.adopt(this.store.snapshot(() => fromStore(this.store, { id: this.modelId, dim: this.dim }, true).graph!));
       }
     }
-    return this.graph!;
   }
 
   /** The vectors, for exact scores: every photo of the model, float16. */
@@ -206,7 +218,14 @@ export class ModelIndex {
 
   /** Resolves once the graph is loaded or rebuilt. */
   whenGraphLoaded(): Promise<void> {
+    this.beginGraphLoad();
     return this.graphLoad;
+  }
+
+  private beginGraphLoad(): void {
+    const start = this.startGraphLoad;
+    this.startGraphLoad = null;
+    start?.();
   }
 
   get size(): number {
@@ -219,7 +238,10 @@ export class ModelIndex {
    * (its scores are exact float32), else from an exact scan of the matrix.
    */
   nearest(query: Float32Array, k: number, accept?: (id: number) => boolean): ScoredId[] {
-    return this.graph ? this.graph.search(query, k, accept) : this.matrix.topK(query, k, accept);
+    if (this.graph) return this.graph.search(query, k, accept);
+    const found = this.matrix.topK(query, k, accept);
+    setImmediate(() => this.beginGraphLoad()).unref();
+    return found;
   }
 
   /** Adds or replaces the vector of `id`; the caller has written the same vector to the store. */
@@ -271,7 +293,7 @@ export class ModelIndex {
         this.queued.length = 0;
         this.adopt(loaded.index);
         this.matrix = vectors.matrix;
-        this.pairs = inStore;
+        this.pairs = vectors.digests;
         this.digest = expected.digest;
         this.inStepAt = expected.generation;
         return count;
@@ -290,20 +312,24 @@ export class ModelIndex {
   /**
    * Writes the graph and the vectors, stamped with the store's current state, when
    * they hold exactly the store's vectors (after catching up) and this process may
-   * write the library's side files; not while the graph is still loading (the load
-   * saves when it ends). The store's log is folded into its main file first, so the
+   * write the library's side files. A graph still loading in the background is
+   * loaded now when there is something to save (adopting it saves). The store's log is folded into its main file first, so the
    * saved index is never ahead of library.sqlite alone: losing the log cannot make the
    * library older than its index. Returns whether it wrote.
    */
   save(): boolean {
     const graph = this.graph;
-    if (!graph) return false;
+    if (!graph) {
+      if (!this.dirty) return false;
+      this.loadGraphNow();
+      return !this.dirty;
+    }
     const written = this.asWriter(() => {
       this.refresh();
       const now = stampOf(this.store, this.modelId, this.dim);
       if (now.count !== this.pairs.size || now.digest !== this.digest) return false;
       this.store.checkpoint();
-      saveVectorFile(vectorFilePath(this.file), this.matrix, now);
+      saveVectorFile(vectorFilePath(this.file), this.matrix, now, this.pairs);
       graph.save(this.file, now);
       this.inStepAt = now.generation;
       return true;
@@ -323,6 +349,7 @@ export class ModelIndex {
    */
   close(): void {
     this.closed = true;
+    this.startGraphLoad = null;
   }
 
   private put(id: number, vector: Float32Array, pair: number): void {
@@ -358,7 +385,7 @@ export class ModelIndex {
     for (let start = 0; start < rows.length; start += BUILD_SLICE) {
       if (this.graph || this.closed) return;
       for (const { id, vector } of rows.slice(start, start + BUILD_SLICE)) graph.add(id, vector);
-      await setImmediate();
+      await nextTurn();
     }
     if (this.graph || this.closed) return;
     this.rebuilt(why, expected);

@@ -96,63 +96,130 @@ class Unsound extends Error {
 }
 
 /**
+ * Walks the file chunk by chunk: asks for the next span to read (`next`), takes its
+ * bytes (`feed`), and keeps the CRC and the position of the next link record. The
+ * reading is left to a synchronous or an asynchronous driver.
+ */
+class Scanner {
+  private crc = 0;
+  private hashedTo = 0;
+  private nextRecord: number;
+  private recordsLeft: number;
+  private readonly upperLinkBytes: number;
+  private readonly maxLinkBytes: number;
+  private pos = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly header: Header,
+    private readonly bytes: number,
+  ) {
+    this.upperLinkBytes = header.maxM * LINK_BYTES + LINK_BYTES;
+    this.maxLinkBytes = header.maxLevel * this.upperLinkBytes;
+    this.nextRecord = HEADER_BYTES + header.elements * header.bytesPerElement;
+    this.recordsLeft = header.elements;
+  }
+
+  next(): { position: number; length: number } | null {
+    if (this.stopped || this.pos >= this.bytes) return null;
+    return { position: this.pos, length: Math.min(CHUNK_BYTES, this.bytes - this.pos) };
+  }
+
+  feed(buf: Buffer, length: number): void {
+    const pos = this.pos;
+    const end = pos + length;
+    this.crc = zlib.crc32(buf.subarray(this.hashedTo - pos, length), this.crc);
+    this.hashedTo = end;
+    while (this.recordsLeft > 0 && this.nextRecord + 4 <= end) {
+      const linkBytes = buf.readUInt32LE(this.nextRecord - pos);
+      if (linkBytes % this.upperLinkBytes !== 0 || linkBytes > this.maxLinkBytes) {
+        throw new Unsound(`corrupt link record at byte ${this.nextRecord}`);
+      }
+      this.nextRecord += 4 + linkBytes;
+      this.recordsLeft--;
+    }
+    if (this.recordsLeft > 0 && this.nextRecord < end) {
+      if (this.nextRecord + 4 > this.bytes) this.stopped = true;
+      // A length field split across two chunks is read again at the start of the next one.
+      else this.pos = this.nextRecord;
+    } else {
+      this.pos = end;
+    }
+  }
+
+  info(): HnswFileInfo {
+    if (this.recordsLeft > 0) throw new Unsound(`truncated: ${this.recordsLeft} of ${this.header.elements} link records missing`);
+    if (this.nextRecord !== this.bytes) throw new Unsound(`${this.bytes - this.nextRecord} unexpected bytes after the last record`);
+    return { bytes: this.bytes, crc32: this.crc >>> 0, elements: this.header.elements };
+  }
+}
+
+function scanner(head: Buffer, dim: number, bytes: number): Scanner {
+  const header = readHeader(head);
+  const problem = headerProblem(header, dim, bytes);
+  if (problem !== null) throw new Unsound(problem);
+  return new Scanner(header, bytes);
+}
+
+/**
  * Checks `file` as an index of `dim`-dimensional vectors and names the first problem
  * found. I/O failures (missing file, no permission) are thrown as they are.
  */
 export function scanHnswFile(file: string, dim: number): HnswFileScan {
   try {
-    return { ok: true, info: scan(file, dim) };
+    const fd = fs.openSync(file, 'r');
+    try {
+      const bytes = fs.fstatSync(fd).size;
+      if (bytes < HEADER_BYTES) throw new Unsound(`only ${bytes} bytes`);
+      const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, bytes));
+      readFully(fd, buf, HEADER_BYTES, 0);
+      const walk = scanner(buf, dim, bytes);
+      for (let span = walk.next(); span; span = walk.next()) {
+        readFully(fd, buf, span.length, span.position);
+        walk.feed(buf, span.length);
+      }
+      return { ok: true, info: walk.info() };
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (err) {
     if (err instanceof Unsound) return { ok: false, why: err.why };
     throw err;
   }
 }
 
-function scan(file: string, dim: number): HnswFileInfo {
-  const fd = fs.openSync(file, 'r');
+/**
+ * The same check as scanHnswFile, reading the file chunk by chunk without blocking
+ * the event loop in between (checking a large index takes a while), so a process can
+ * answer queries while it checks the index it is about to load.
+ */
+export async function scanHnswFileAsync(file: string, dim: number): Promise<HnswFileScan> {
   try {
-    const bytes = fs.fstatSync(fd).size;
-    if (bytes < HEADER_BYTES) throw new Unsound(`only ${bytes} bytes`);
-    const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, bytes));
-    readFully(fd, buf, HEADER_BYTES, 0);
-    const header = readHeader(buf);
-    const problem = headerProblem(header, dim, bytes);
-    if (problem !== null) throw new Unsound(problem);
-
-    const upperLinkBytes = header.maxM * LINK_BYTES + LINK_BYTES;
-    const maxLinkBytes = header.maxLevel * upperLinkBytes;
-    let crc = 0;
-    let hashedTo = 0;
-    let nextRecord = HEADER_BYTES + header.elements * header.bytesPerElement;
-    let recordsLeft = header.elements;
-    let pos = 0;
-    while (pos < bytes) {
-      const length = Math.min(buf.length, bytes - pos);
-      readFully(fd, buf, length, pos);
-      const end = pos + length;
-      crc = zlib.crc32(buf.subarray(hashedTo - pos, length), crc);
-      hashedTo = end;
-      while (recordsLeft > 0 && nextRecord + 4 <= end) {
-        const linkBytes = buf.readUInt32LE(nextRecord - pos);
-        if (linkBytes % upperLinkBytes !== 0 || linkBytes > maxLinkBytes) {
-          throw new Unsound(`corrupt link record at byte ${nextRecord}`);
+    const handle = await fs.promises.open(file, 'r');
+    try {
+      const bytes = (await handle.stat()).size;
+      if (bytes < HEADER_BYTES) throw new Unsound(`only ${bytes} bytes`);
+      const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, bytes));
+      const read = async (length: number, position: number): Promise<void> => {
+        for (let done = 0; done < length;) {
+          const { bytesRead } = await handle.read(buf, done, length - done, position + done);
+          if (bytesRead === 0) throw new Unsound('file ended while reading');
+          done += bytesRead;
         }
-        nextRecord += 4 + linkBytes;
-        recordsLeft--;
+      };
+      await read(HEADER_BYTES, 0);
+      const walk = scanner(buf, dim, bytes);
+      for (let span = walk.next(); span; span = walk.next()) {
+        await read(span.length, span.position);
+        walk.feed(buf, span.length);
       }
-      if (recordsLeft > 0 && nextRecord < end) {
-        if (nextRecord + 4 > bytes) break;
-        // A length field split across two chunks is read again at the start of the next one.
-        pos = nextRecord;
-      } else {
-        pos = end;
-      }
+      return { ok: true, info: walk.info() };
+    } finally {
+      await handle.close();
     }
-    if (recordsLeft > 0) throw new Unsound(`truncated: ${recordsLeft} of ${header.elements} link records missing`);
-    if (nextRecord !== bytes) throw new Unsound(`${bytes - nextRecord} unexpected bytes after the last record`);
-    return { bytes, crc32: crc >>> 0, elements: header.elements };
-  } finally {
-    fs.closeSync(fd);
+  } catch (err) {
+    if (err instanceof Unsound) return { ok: false, why: err.why };
+    throw err;
   }
 }
 

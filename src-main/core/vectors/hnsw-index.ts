@@ -4,8 +4,8 @@ import hnswlib from 'hnswlib-node';
 import { InputError, LibraryError, errorMessage } from '../errors.ts';
 import { commitTempFile, removeAbandonedTempFiles, tempPathFor } from './atomic-file.ts';
 import type { ScoredId } from './exact.ts';
-import { scanHnswFile } from './hnsw-file.ts';
-import { INDEX_FORMAT_VERSION, readSidecar, sidecarPath, writeSidecar } from './hnsw-sidecar.ts';
+import { scanHnswFile, scanHnswFileAsync, type HnswFileScan } from './hnsw-file.ts';
+import { INDEX_FORMAT_VERSION, readSidecar, sidecarPath, writeSidecar, type Sidecar } from './hnsw-sidecar.ts';
 
 /**
  * Graph degree and build effort. At M 16 about 1% of a clustered million-photo
@@ -68,6 +68,26 @@ function stampDifference(saved: IndexStamp, expected: IndexStamp): string | null
   return null;
 }
 
+/** The saved sidecar when it vouches for `expected`, else why not. */
+function checkSidecar(file: string, expected: IndexStamp): { sidecar: Sidecar } | { reason: string; saved: IndexStamp | null } {
+  if (!fs.existsSync(file)) return { reason: 'missing', saved: null };
+  const read = readSidecar(file);
+  if (!read.ok) return { reason: `${read.stale ? 'stale' : 'unreadable'}: ${read.why}`, saved: null };
+  const difference = stampDifference(read.sidecar.stamp, expected);
+  if (difference !== null) return { reason: difference, saved: read.sidecar.stamp };
+  return { sidecar: read.sidecar };
+}
+
+/** Why a checked file does not hold what its sidecar says, or null when it does. */
+function scanProblem(scan: HnswFileScan, sidecar: Sidecar, expected: IndexStamp): string | null {
+  if (!scan.ok) return `unreadable: ${scan.why}`;
+  if (scan.info.bytes === 0 || scan.info.bytes !== sidecar.bytes) return `unreadable: ${scan.info.bytes} bytes, sidecar says ${sidecar.bytes}`;
+  if (scan.info.crc32 !== sidecar.crc32) return 'unreadable: checksum differs from the sidecar';
+  const live = scan.info.elements - sidecar.deleted.length;
+  if (live !== expected.count) return `stale: index holds ${live} vectors, library has ${expected.count}`;
+  return null;
+}
+
 function checkId(id: number): void {
   if (!Number.isInteger(id) || id < 0 || id > MAX_ID) {
     throw new InputError(String(id), `Vector ids must be integers from 0 to ${MAX_ID}.`);
@@ -126,30 +146,47 @@ export class HnswIndex {
    * not. Files are read only after every check a native loader could trip on.
    */
   static load(file: string, expected: IndexStamp): Loaded {
-    if (!fs.existsSync(file)) return { reason: 'missing', saved: null };
-    const read = readSidecar(file);
-    if (!read.ok) return { reason: `${read.stale ? 'stale' : 'unreadable'}: ${read.why}`, saved: null };
-    const { sidecar } = read;
+    const checked = checkSidecar(file, expected);
+    if ('reason' in checked) return checked;
+    const { sidecar } = checked;
     const saved = sidecar.stamp;
-    const difference = stampDifference(saved, expected);
-    if (difference !== null) return { reason: difference, saved };
-
     try {
-      const bytes = fs.statSync(file).size;
-      if (bytes === 0 || bytes !== sidecar.bytes) return { reason: `unreadable: ${bytes} bytes, sidecar says ${sidecar.bytes}`, saved };
       const scan = scanHnswFile(file, expected.dim);
-      if (!scan.ok) return { reason: `unreadable: ${scan.why}`, saved };
-      if (scan.info.crc32 !== sidecar.crc32) return { reason: 'unreadable: checksum differs from the sidecar', saved };
-      const live = scan.info.elements - sidecar.deleted.length;
-      if (live !== expected.count) return { reason: `stale: index holds ${live} vectors, library has ${expected.count}`, saved };
-
+      const problem = scanProblem(scan, sidecar, expected);
+      if (problem) return { reason: problem, saved };
       const native = new hnswlib.HierarchicalNSW('cosine', expected.dim);
       native.readIndexSync(file);
-      if (native.getCurrentCount() !== scan.info.elements) return { reason: 'unreadable: loader disagrees with the file on its size', saved };
-      return { index: new HnswIndex(expected.dim, native, new Set(sidecar.deleted)) };
+      return HnswIndex.loaded(native, scan, sidecar, expected);
     } catch (err) {
       return { reason: `unreadable: ${errorMessage(err)}`, saved };
     }
+  }
+
+  /**
+   * `load` without blocking the event loop: the file is checked in chunks and the
+   * graph is read on libuv's thread pool, so queries can be answered meanwhile.
+   */
+  static async loadAsync(file: string, expected: IndexStamp): Promise<Loaded> {
+    const checked = checkSidecar(file, expected);
+    if ('reason' in checked) return checked;
+    const { sidecar } = checked;
+    const saved = sidecar.stamp;
+    try {
+      const scan = await scanHnswFileAsync(file, expected.dim);
+      const problem = scanProblem(scan, sidecar, expected);
+      if (problem) return { reason: problem, saved };
+      const native = new hnswlib.HierarchicalNSW('cosine', expected.dim);
+      await native.readIndex(file);
+      return HnswIndex.loaded(native, scan, sidecar, expected);
+    } catch (err) {
+      return { reason: `unreadable: ${errorMessage(err)}`, saved };
+    }
+  }
+
+  private static loaded(native: NativeIndex, scan: HnswFileScan, sidecar: Sidecar, expected: IndexStamp): Loaded {
+    if (scan.ok && native.getCurrentCount() !== scan.info.elements)
+      return { reason: 'unreadable: loader disagrees with the file on its size', saved: sidecar.stamp };
+    return { index: new HnswIndex(expected.dim, native, new Set(sidecar.deleted)) };
   }
 
   /** Live points (removed ones excluded). */

@@ -57,6 +57,7 @@ export const sampleModel: OperationOutputs['installModel'] = {
   downloadSizeMB: null,
   languages: ['en'],
   licence: null,
+  licenceRestriction: null,
   isDefault: false,
   inCatalog: false,
   installed: true,

@@ -157,3 +157,50 @@ describe('ModelIndex: the saved index belongs to this library and its contents',
     expect(reopen(mine).openState).toMatchObject({ rebuilt: false, reason: null });
   });
 });
+
+describe('ModelIndex.load: answers from the saved vectors while the graph loads', () => {
+  it('answers exactly before the graph is in, the same as the graph after', async () => {
+    const mine = library('mine', 3);
+    reopen(mine);
+    const index = await ModelIndex.load(mine.store, indexFile(mine.dir), model);
+    expect(index.graphLoaded).toBe(false);
+    const before = mine.vectors.map((v) => index.nearest(v, 3).map((h) => h.id));
+    await index.whenGraphLoaded();
+    expect(index.graphLoaded).toBe(true);
+    expect(mine.vectors.map((v) => index.nearest(v, 3).map((h) => h.id))).toEqual(before);
+    expect(index.openState).toMatchObject({ rebuilt: false });
+  });
+
+  it('keeps what was added and removed while the graph loaded, in the graph and in what it saves', async () => {
+    const mine = library('mine', 4);
+    reopen(mine);
+    const index = await ModelIndex.load(mine.store, indexFile(mine.dir), model);
+    const added = randomUnitVector(DIM, seededRandom(99));
+    mine.store.transaction(() => {
+      mine.store.embeddings.put(2, model.id, 'v1', added);
+      mine.store.photos.remove([5]);
+      mine.store.embeddings.bump([model.id]);
+    });
+    index.add(2, added);
+    index.remove([5]);
+    // Saving before the background load ends loads the graph at once, so what is saved is never behind.
+    expect(index.save()).toBe(true);
+    expect(index.graphLoaded).toBe(true);
+    await index.whenGraphLoaded();
+    expect(index.hnsw.search(added, 1)[0]).toMatchObject({ id: 2, score: expect.closeTo(1, 5) });
+    expect(index.hnsw.search(mine.vectors[4], 5).map((h) => h.id)).not.toContain(5);
+    const reopened = reopen(mine);
+    expect(reopened.openState.rebuilt).toBe(false);
+    expect(reopened.nearest(added, 1)[0].id).toBe(2);
+  });
+
+  it('opens a library saved before the vectors were kept beside the graph, and keeps them from then on', async () => {
+    const mine = library('mine', 5);
+    reopen(mine);
+    fs.rmSync(path.join(mine.dir, 'index', `${model.id}.vectors`));
+    const index = await ModelIndex.load(mine.store, indexFile(mine.dir), model);
+    expect(index.graphLoaded).toBe(true);
+    expect(fs.existsSync(path.join(mine.dir, 'index', `${model.id}.vectors`))).toBe(true);
+    expect(index.nearest(mine.vectors[0], 1)[0].id).toBe(1);
+  });
+});

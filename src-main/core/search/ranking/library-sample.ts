@@ -30,12 +30,21 @@ export class LibrarySample {
    * SAMPLE_SIZE photos evenly spaced in id order (deterministic, so the same
    * library gives the same matches).
    */
-  static draw(store: LibraryStore, modelId: string, dim: number): LibrarySample {
-    const ids = store.db.prepare('SELECT photo_id FROM embeddings WHERE model_id = ? ORDER BY photo_id').pluck().all(modelId) as number[];
+  static draw(
+    store: LibraryStore,
+    modelId: string,
+    dim: number,
+    /** Where the ids (ascending) and the picked vectors are read; the store by default (the model's vector index holds both in memory). */
+    from: { ids: () => number[]; read: (ids: number[]) => Map<number, Float32Array> } = {
+      ids: () => store.db.prepare('SELECT photo_id FROM embeddings WHERE model_id = ? ORDER BY photo_id').pluck().all(modelId) as number[],
+      read: (ids) => store.embeddings.vectors(modelId, ids),
+    },
+  ): LibrarySample {
+    const ids = from.ids();
     const step = Math.max(1, ids.length / SAMPLE_SIZE);
     const picked: number[] = [];
     for (let at = 0; at < ids.length && picked.length < SAMPLE_SIZE; at += step) picked.push(ids[Math.floor(at)]);
-    const vectors = store.embeddings.vectors(modelId, picked);
+    const vectors = from.read(picked);
     const rows = new Float32Array(vectors.size * dim);
     let n = 0;
     for (const v of vectors.values()) rows.set(v, dim * n++);

@@ -19,6 +19,12 @@ const CANDIDATE_FACTOR = 2;
 const MIN_CANDIDATES = 200;
 /** When every candidate is a match, the next round asks for this many times more. */
 const GROWTH = 4;
+/**
+ * The best candidates are re-scored exactly from the stored vectors: enough to order
+ * the first page of near-duplicates whose float32 (graph) or float16 (scan) cosines
+ * tie; reading more rows from SQLite costs about 30 us each.
+ */
+const RESCORED = 64;
 
 /** How many candidates the graph is asked for when `want` results are needed. */
 export function graphCandidates(want: number): number {
@@ -65,6 +71,8 @@ export class VisualSource {
   private scored: Scored[];
   private complete: boolean;
   private matchCount = 0;
+  /** Candidates the answer gives to fusion: as many as the graph would have found (the rest of an exact scan is for later pages). */
+  private readonly answerSize: number;
 
   constructor(
     private readonly ctx: VisualContext,
@@ -74,7 +82,8 @@ export class VisualSource {
     this.background = background(ctx.sample.scores(query.vector), ctx.sample.spread);
     const exact = ctx.filter !== null && ctx.population <= EXACT_SCAN_LIMIT;
     this.complete = exact;
-    this.scored = exact ? this.scanAll(Math.max(want, MIN_CANDIDATES)) : this.fromGraph(Math.max(want, MIN_CANDIDATES));
+    this.answerSize = graphCandidates(Math.max(want, MIN_CANDIDATES));
+    this.scored = exact ? this.scanAll() : this.fromGraph(Math.max(want, MIN_CANDIDATES));
     this.cut();
     while (!this.complete && this.matchCount >= this.scored.length && this.scored.length < ctx.population) {
       this.scored = this.fromGraph(this.scored.length * GROWTH);
@@ -93,13 +102,14 @@ export class VisualSource {
 
   /** Photos scored so far, best first, with matches marked and a reason each. */
   answer(part: string): SourceAnswer {
-    return { part, hits: this.scored.map((s, i) => this.hit(s, i < this.matchCount)) };
+    const head = this.complete ? this.scored.slice(0, Math.max(this.answerSize, this.matchCount)) : this.scored;
+    return { part, hits: head.map((s, i) => this.hit(s, i < this.matchCount)) };
   }
 
   /** Every photo the filter leaves, best first: for pages past the candidates (an exact scan, once). */
   all(): SourceHit[] {
     if (!this.complete) {
-      this.scored = this.scanAll(this.scored.length);
+      this.scored = this.scanAll();
       this.complete = true;
     }
     return this.scored.map((s, i) => this.hit(s, i < this.matchCount));
@@ -124,8 +134,8 @@ export class VisualSource {
     return !this.query.exclude.has(id) && (this.query.minScore === undefined || score >= this.query.minScore);
   }
 
-  /** Every photo the filter leaves, best first; the best `want` (and as many candidates as the graph would give) re-scored exactly. */
-  private scanAll(want: number): Scored[] {
+  /** Every photo the filter leaves, best first, from the scan kernel; the best re-scored exactly. */
+  private scanAll(): Scored[] {
     const { store, index, filter } = this.ctx;
     const ids = filter
       ? (store.db
@@ -134,8 +144,7 @@ export class VisualSource {
           .all(...filter.params) as number[])
       : null;
     const scanned = ids ? index.vectors.scoreIds(this.query.vector, ids) : index.vectors.topK(this.query.vector, index.vectors.size);
-    const head = graphCandidates(want);
-    return [...this.rescored(scanned.slice(0, head)), ...scanned.slice(head).filter((s) => this.keep(s.id, s.score))];
+    return this.rescored(scanned.filter((s) => this.keep(s.id, s.score)));
   }
 
   private fromGraph(want: number): Scored[] {
@@ -150,21 +159,24 @@ export class VisualSource {
       : null;
     const exclude = this.query.exclude;
     const accept = allowed ? (id: number) => allowed.has(id) && !exclude.has(id) : exclude.size ? (id: number) => !exclude.has(id) : undefined;
-    return this.rescored(index.nearest(this.query.vector, graphCandidates(want), accept));
+    return this.rescored(index.nearest(this.query.vector, graphCandidates(want), accept).filter((s) => this.keep(s.id, s.score)));
   }
 
-  /** `candidates` scored exactly from the stored vectors, kept as the query asks, best first. */
+  /** `candidates` (best first) with the first RESCORED scored exactly from the stored vectors, best first again. */
   private rescored(candidates: readonly Scored[]): Scored[] {
     const { store, modelId } = this.ctx;
-    const out: Scored[] = [];
-    for (const [id, v] of store.embeddings.vectors(
+    const head = candidates.slice(0, RESCORED);
+    const exact = store.embeddings.vectors(
       modelId,
-      candidates.map((c) => c.id),
-    )) {
+      head.map((c) => c.id),
+    );
+    const rescored = head.flatMap((c): Scored[] => {
+      const v = exact.get(c.id);
+      if (!v) return [];
       const score = dot(this.query.vector, v);
-      if (this.keep(id, score)) out.push({ id, score });
-    }
-    return out.sort(byScore);
+      return this.keep(c.id, score) ? [{ id: c.id, score }] : [];
+    });
+    return [...rescored, ...candidates.slice(RESCORED)].sort(byScore);
   }
 }
 
