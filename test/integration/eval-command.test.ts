@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeForModel } from '../../src-main/core/indexer/decode-for-model.ts';
+import type { EvalReport } from '../../src-main/core/eval/evaluate.ts';
 import { PHOTO_TEMPLATES } from '../../src-main/core/learn/labels/prompts.ts';
 import { loadModel } from '../../src-main/core/models/clip-model.ts';
 import { LibraryStore } from '../../src-main/core/store/library-store.ts';
@@ -40,14 +41,25 @@ function topK(scores: number[][], truth: number[], k: number): number {
 }
 
 describe('photo-search eval on a folder of class subfolders', () => {
-  let report: Record<string, any>;
+  let report: EvalReport;
 
   beforeAll(async () => {
-    const { code, out, err } = await scratch.cli(library, 'eval', folder.root, '--captions', folder.captionsFile, '--prompts', folder.descriptionsFile, '--json');
+    const { code, out, err } = await scratch.cli(
+      library,
+      'eval',
+      folder.root,
+      '--captions',
+      folder.captionsFile,
+      '--prompts',
+      folder.descriptionsFile,
+      '--json',
+    );
     expect(err).toBe('');
     expect(code).toBe(0);
-    report = JSON.parse(out);
-    process.stdout.write(`\neval on ${folder.photos.length} generated photos, ${EVAL_CLASSES.length} classes:\n${JSON.stringify({ zeroShot: report.zeroShot, fewShot: report.fewShot, retrieval: report.retrieval }, null, 1)}\n`);
+    report = JSON.parse(out) as EvalReport;
+    process.stdout.write(
+      `\neval on ${folder.photos.length} generated photos, ${EVAL_CLASSES.length} classes:\n${JSON.stringify({ zeroShot: report.zeroShot, fewShot: report.fewShot, retrieval: report.retrieval }, null, 1)}\n`,
+    );
   });
 
   it('matches an independent computation with the same prompts and embeddings', async () => {
@@ -71,7 +83,7 @@ describe('photo-search eval on a folder of class subfolders', () => {
       }
       const bareScores = images.map((x) => bare.map((w) => dot(w, x)));
       const ensembleScores = images.map((x) => ensemble.map((w) => dot(w, x)));
-      expect(report.classes.map((c: { name: string }) => c.name)).toEqual(classes);
+      expect(report.classes.map((c) => c.name)).toEqual(classes);
       expect(report.images).toBe(photos.length);
       expect(report.zeroShot.bare.top1).toBeCloseTo(topK(bareScores, truth, 1), 12);
       expect(report.zeroShot.bare.top5).toBeCloseTo(topK(bareScores, truth, 5), 12);
@@ -89,8 +101,8 @@ describe('photo-search eval on a folder of class subfolders', () => {
         const scores = images.map((x) => dot(texts[i], x));
         return scores.filter((s, j) => j !== target && s >= scores[target]).length;
       });
-      for (const k of [1, 5, 10]) expect(report.retrieval[`recallAt${k}`]).toBeCloseTo(ranks.filter((r) => r < k).length / ranks.length, 12);
-      expect(report.retrieval.captions).toBe(captions.length);
+      const recall = (k: number) => ranks.filter((r) => r < k).length / ranks.length;
+      expect(report.retrieval).toEqual({ captions: captions.length, recallAt1: recall(1), recallAt5: recall(5), recallAt10: recall(10) });
     } finally {
       await model.dispose();
     }
@@ -102,9 +114,9 @@ describe('photo-search eval on a folder of class subfolders', () => {
     expect(report.zeroShot.ensemble.top1).toBeGreaterThan(bare);
     for (const method of ['cache', 'head']) {
       for (const shots of [1, 2, 4, 8, 16]) {
-        const entry = report.fewShot.find((f: { method: string; shots: number }) => f.method === method && f.shots === shots);
+        const entry = report.fewShot.find((f) => f.method === method && f.shots === shots)!;
         expect(entry.runs).toHaveLength(3);
-        expect(entry.mean).toBeCloseTo(entry.runs.reduce((a: number, b: number) => a + b, 0) / 3, 12);
+        expect(entry.mean).toBeCloseTo(entry.runs.reduce((a, b) => a + b, 0) / 3, 12);
         expect(entry.spread).toBeGreaterThanOrEqual(0);
         expect(entry.mean).toBeGreaterThan(bare);
       }
@@ -131,6 +143,32 @@ describe('photo-search eval on a folder of class subfolders', () => {
     expect(out).toMatch(/mean ± spread over 2 seeds/);
     expect(out).toMatch(/^\s+16\s+\d+\.\d% ± \d+\.\d/m);
     expect(out).not.toMatch(/retrieval/);
+  });
+
+  it('skips the shot counts a class has too few photos for, and says why', async () => {
+    const small = await writeEvalFolder(path.join(scratch.root, 'small'), 3);
+    const { code, out } = await scratch.cli(library, 'eval', small.root, '--json', '--seeds', '1');
+    expect(code).toBe(0);
+    const few = JSON.parse(out);
+    const entries = few.fewShot.map((f: { method: string; shots: number; mean: number | null; spread: number | null; skipped?: string }) => [
+      f.method,
+      f.shots,
+      f.mean !== null,
+      f.spread,
+    ]);
+    expect(entries).toEqual([
+      ['cache', 1, true, null],
+      ['head', 1, true, null],
+      ['cache', 2, true, null],
+      ['head', 2, true, null],
+      ['cache', 4, false, null],
+      ['head', 4, false, null],
+      ['cache', 8, false, null],
+      ['head', 8, false, null],
+      ['cache', 16, false, null],
+      ['head', 16, false, null],
+    ]);
+    expect(few.fewShot[4].skipped).toBe('a class has 3 images; 4-shot needs 5 per class');
   });
 
   it.each([

@@ -120,7 +120,12 @@ export async function evaluateFolder(model: ClipModel, folder: string, opts: Eva
     const index = new Map(images.map((img, i) => [img.path, i]));
     const captions = await readCaptions(opts.captions, labelled.root, index);
     const texts = await model.encodeTexts(captions.map((c) => c.caption));
-    const ranks = captions.map((c, i) => rankOf(c.image, xs.map((x) => dot(texts[i], x))));
+    const ranks = captions.map((c, i) =>
+      rankOf(
+        c.image,
+        xs.map((x) => dot(texts[i], x)),
+      ),
+    );
     const recall = (k: number) => ranks.filter((r) => r < k).length / ranks.length;
     report.retrieval = { captions: captions.length, recallAt1: recall(1), recallAt5: recall(5), recallAt10: recall(10) };
   }

@@ -30,7 +30,9 @@ export class AlbumTables {
   constructor(private readonly db: Database) {}
 
   list(): StoredAlbum[] {
-    return this.db.prepare('SELECT id, key, name, description, filters, created_at AS createdAt FROM albums ORDER BY name COLLATE NOCASE, id').all() as StoredAlbum[];
+    return this.db
+      .prepare('SELECT id, key, name, description, filters, created_at AS createdAt FROM albums ORDER BY name COLLATE NOCASE, id')
+      .all() as StoredAlbum[];
   }
 
   byKey(key: string): StoredAlbum | undefined {
@@ -69,8 +71,7 @@ export class AlbumTables {
 
   scorer(albumId: number, modelId: string): { state: string; population: number } | undefined {
     return this.db.prepare('SELECT state, population FROM album_scorers WHERE album_id = ? AND model_id = ?').get(albumId, modelId) as
-      | { state: string; population: number }
-      | undefined;
+      { state: string; population: number } | undefined;
   }
 
   putScorer(albumId: number, modelId: string, state: string, population: number): void {

@@ -38,8 +38,10 @@ export function openDatabase(libraryDir: string, opts: DatabaseOptions = {}): Da
     db.pragma('foreign_keys = ON');
     // Rows replaced by INSERT OR REPLACE must fire their delete triggers too, which keep the index stamps (migrations.ts).
     db.pragma('recursive_triggers = ON');
-    // Searches read thousands of vectors at a time; a memory map spares a copy per page.
-    db.pragma('mmap_size = 1073741824');
+    // No memory map: searches score the index's vectors in memory (search/model-index.ts) and read a few hundred rows
+    // here per query; mapped, every page they touch (with the kernel's fault-around, most of the file after a few thousand
+    // scattered reads) would stay in the process's resident memory.
+    db.pragma('mmap_size = 0');
     // A new or migrated library goes into the main file at once, so its identity survives a lost log.
     if (migrate(db, file) > 0) checkpointDatabase(db);
   } catch (err) {

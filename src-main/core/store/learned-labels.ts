@@ -173,7 +173,9 @@ export class LabelTables {
 
   corrections(photoIds: readonly number[]): LabelCorrection[] {
     const rows = this.db
-      .prepare('SELECT photo_id AS photoId, key, name, verdict FROM label_corrections WHERE photo_id IN (SELECT value FROM json_each(?)) ORDER BY photo_id, key')
+      .prepare(
+        'SELECT photo_id AS photoId, key, name, verdict FROM label_corrections WHERE photo_id IN (SELECT value FROM json_each(?)) ORDER BY photo_id, key',
+      )
       .all(JSON.stringify(photoIds)) as Array<Omit<LabelCorrection, 'verdict'> & { verdict: number }>;
     return rows.map((r) => ({ ...r, verdict: r.verdict === 1 }));
   }

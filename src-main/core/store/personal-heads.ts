@@ -62,9 +62,8 @@ export class PersonalHeadTables {
   }
 
   head(modelId: string): StoredHead | undefined {
-    return this.db
-      .prepare('SELECT method, examples, state, report, fitted_at AS fittedAt FROM personal_heads WHERE model_id = ?')
-      .get(modelId) as StoredHead | undefined;
+    return this.db.prepare('SELECT method, examples, state, report, fitted_at AS fittedAt FROM personal_heads WHERE model_id = ?').get(modelId) as
+      StoredHead | undefined;
   }
 
   putHead(modelId: string, head: StoredHead): void {

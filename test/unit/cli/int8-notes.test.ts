@@ -13,6 +13,7 @@ function listing(variant: ModelListing['variant'], int8: Int8Accuracy | null): M
     downloadSizeMB: 600,
     languages: ['en'],
     licence: 'MIT',
+    licenceRestriction: null,
     isDefault: false,
     inCatalog: true,
     installed: variant !== null,

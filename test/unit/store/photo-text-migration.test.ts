@@ -31,16 +31,23 @@ describe('the words-in-photos migration', () => {
     db.close();
   });
 
-  it('indexes substrings in any script with the trigram tokenizer, and a deleted text leaves the index', () => {
+  it('indexes substrings of stored text in any script with the trigram tokenizer, and forgets deleted text', () => {
     const db = new BetterSqlite3(path.join(dir, DATABASE_FILE));
     migrate(db, 'test', migrations.indexOf(addPhotoText) + 1);
-    db.prepare("INSERT INTO photo_text (id, hash, model_id, status, line_count, read_at) VALUES (7, 'h', 'm', 'read', 1, 1)").run();
-    db.prepare("INSERT INTO photo_text_search (rowid, body) VALUES (7, 'wifipassword欢迎光临')").run();
+    db.prepare(
+      "INSERT INTO photo_text (id, hash, model_id, status, line_count, read_at, body) VALUES (7, 'h', 'm', 'read', 1, 1, 'wifipassword欢迎光临')",
+    ).run();
+    db.prepare("INSERT INTO photo_text (id, hash, model_id, status, line_count, read_at) VALUES (8, 'f', 'm', 'failed', 0, 1)").run();
     const match = (q: string) => db.prepare('SELECT rowid FROM photo_text_search WHERE photo_text_search MATCH ?').pluck().all(q);
     expect(match('"ifipass"')).toEqual([7]);
     expect(match('"欢迎光"')).toEqual([7]);
-    db.prepare("DELETE FROM photo_text WHERE hash = 'h'").run();
+    db.prepare("UPDATE photo_text SET body = 'exitfour' WHERE id = 7").run();
     expect(match('"ifipass"')).toEqual([]);
+    expect(match('"xitfo"')).toEqual([7]);
+    db.prepare("DELETE FROM photo_text WHERE hash = 'h'").run();
+    expect(match('"xitfo"')).toEqual([]);
+    // FTS5 checks its index against the content table and throws when they disagree.
+    expect(() => db.prepare("INSERT INTO photo_text_search (photo_text_search) VALUES ('integrity-check')").run()).not.toThrow();
     db.close();
   });
 });
