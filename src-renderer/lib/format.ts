@@ -1,3 +1,5 @@
+import type { PhotoSummary } from '../../src-main/core/api/contract.ts';
+
 const count = new Intl.NumberFormat(undefined);
 
 export function formatCount(n: number): string {
@@ -20,10 +22,28 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-/** Photo dates are wall-clock times where they were taken; shown as such. */
-export function formatTakenAt(ms: number | null): string {
-  if (ms === null) return 'Unknown';
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'long', timeStyle: 'short' });
+const takenFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+
+/**
+ * When a photo was taken, as the clock showed where it was taken ("1 June 2021 at 01:30"),
+ * whatever the viewer's zone: `takenLocal` is read as wall-clock fields and formatted in
+ * UTC, so no zone shifts it. The offset follows when the photo gives one, and a date that
+ * is only the file's modification time is called the file date.
+ */
+export function formatTaken(photo: Pick<PhotoSummary, 'takenLocal' | 'takenOffset' | 'dateSource'>): string {
+  const m = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(photo.takenLocal ?? '');
+  if (!m) return 'Unknown';
+  const [, y, mo, d, h, mi, s] = m.map(Number);
+  const wall = new Date(Date.UTC(2000, mo - 1, d, h, mi, s));
+  wall.setUTCFullYear(y);
+  const offset = photo.takenOffset ? ` (UTC${photo.takenOffset})` : '';
+  const fileDate = photo.dateSource === 'file-time' ? ' · file date' : '';
+  return `${takenFormat.format(wall)}${offset}${fileDate}`;
+}
+
+/** The path a person should read: the display form when it differs from the path key. */
+export function shownPath(item: { path: string; displayPath?: string }): string {
+  return item.displayPath ?? item.path;
 }
 
 export function formatEta(seconds: number | null): string {

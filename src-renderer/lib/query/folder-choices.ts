@@ -54,7 +54,7 @@ export function folderChoices(roots: readonly FolderStatus[], photoFolders: Iter
       const parts = dir.slice(base.length).split(sep).filter(Boolean);
       for (let i = 1; i <= parts.length; i++) inside.add(parts.slice(0, i).join(sep));
     }
-    choices.push({ path: root.path, label: `${fileName(root.path)} (${formatCount(root.photos)})`, depth: 0 });
+    choices.push({ path: root.path, label: `${fileName(root.displayPath ?? root.path)} (${formatCount(root.photos)})`, depth: 0 });
     for (const rel of [...inside].sort(bySegments(sep))) choices.push({ path: base + rel, label: fileName(rel), depth: rel.split(sep).length });
   }
   if (chosen && !choices.some((c) => c.path === chosen)) choices.push({ path: chosen, label: fileName(chosen), depth: 0 });

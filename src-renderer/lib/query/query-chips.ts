@@ -46,6 +46,8 @@ export function unique<T>(values: Iterable<T>): T[] {
 /** Strength of a "not …" image file, as the query language's excluded words (DEFAULT_EXCLUDE_WEIGHT). */
 export const NEGATIVE_FILE_WEIGHT = 0.5;
 export const DEFAULT_IMAGE_SHARE = 0.5;
+/** The contract's largest weight. */
+const MAX_EXAMPLE_WEIGHT = 4;
 
 /** Kinds that stay text in the box: free words are read together, and a part with a mistake stays where it can be corrected. */
 const STAYS_TEXT: ReadonlySet<QueryPart['kind']> = new Set(['word', 'invalid']);
@@ -113,9 +115,11 @@ export type SearchRequest = Omit<SearchInput, 'k' | 'offset'>;
 /**
  * The search for a parsed query plus the box's own chips: toSearchInput's fields of the
  * contract (label: and album: as filters), the example chip's photos added to
- * like:/unlike:, and dropped files as file terms. When words and images are both given, `imageShare` of the weight goes to the
- * images (the examples count as one image, each positive file as one) and the rest to
- * the description; a weighted term (2:sunset) keeps the weight it was given.
+ * like:/unlike:, and dropped files as file terms. When words and images are both given,
+ * `imageShare` (0..1) balances them: image files get that share of the weight and the
+ * description the rest; the examples, which the engine ranks with its cache model, get the
+ * factor share / (1 - share) against the words (1 when even, at most 4). A weighted term
+ * (2:sunset) keeps the weight it was given.
  */
 export function buildRequest(parsed: ParsedQuery, chips: readonly Chip[], imageShare: number): SearchRequest {
   const q = toSearchInput(parsed);
@@ -138,7 +142,9 @@ export function buildRequest(parsed: ParsedQuery, chips: readonly Chip[], imageS
   };
   if (q.description) request.description = q.description;
   if (hasText && imageUnits > 0) request.descriptionWeight = 1 - imageShare;
-  if (like.length || unlike.length) request.examples = { like, unlike, weight: like.length ? perImage : 1 };
+  // The engine weighs the examples against the words by this factor (1: even), whatever the description's weight.
+  if (like.length || unlike.length)
+    request.examples = { like, unlike, weight: hasText && like.length ? Math.min(MAX_EXAMPLE_WEIGHT, imageShare / (1 - imageShare)) : 1 };
   return request;
 }
 

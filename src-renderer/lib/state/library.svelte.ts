@@ -1,4 +1,4 @@
-import type { IndexProgress, LibraryStatus } from '../../../src-main/core/api/contract.ts';
+import type { HeldRemoval, IndexProgress, LibraryStatus } from '../../../src-main/core/api/contract.ts';
 import { type ApiError, toApiError } from '../api/api-error.ts';
 import type { PhotoSearchClient } from '../api/client.ts';
 
@@ -22,6 +22,12 @@ export class LibraryState {
 
   get indexing(): boolean {
     return !finished(this.progress);
+  }
+
+  /** Removals held for the user's confirmation: the running or last run's, else the library's. */
+  get held(): HeldRemoval[] {
+    const fromRun = this.progress?.held;
+    return fromRun?.length ? fromRun : (this.status?.heldRemovals ?? []);
   }
 
   get hasModel(): boolean {
@@ -98,8 +104,12 @@ export class LibraryState {
     await this.refresh();
   }
 
-  /** Starts a run and returns at once: progress arrives as events, the end as library-changed. */
-  startIndexing(): void {
+  /**
+   * Starts a run and returns at once: progress arrives as events, the end as library-changed.
+   * `retryFailed` reads the files that failed before again (a decoder crash included);
+   * `allowRemovals` removes the photos whose removal was held, once the user confirmed it.
+   */
+  startIndexing(options: { retryFailed?: boolean; allowRemovals?: boolean } = {}): void {
     if (this.indexing) return;
     this.actionError = null;
     this.progress = {
@@ -116,7 +126,7 @@ export class LibraryState {
       etaSeconds: null,
       paused: false,
     };
-    this.api.index({}).then(
+    this.api.index(options).then(
       (final) => this.finish(final),
       async (err: unknown) => {
         await this.refresh();

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SELECTION, clickSelect, gridKeyAction, moveSelect, selectAll, selectTo, type Selection } from '../../../src-renderer/lib/grid/selection.ts';
+import {
+  EMPTY_SELECTION,
+  clampSelection,
+  clickSelect,
+  gridKeyAction,
+  isSelected,
+  selectAll,
+  selectTo,
+  selectedCount,
+  selectedIndices,
+  type Selection,
+} from '../../../src-renderer/lib/grid/selection.ts';
+
+/** An arrow key: from no selection the first move lands on the first photo. */
+const moveSelect = (s: Selection, delta: number, count: number, extend: boolean) => selectTo(s, s.cursor < 0 ? 0 : s.cursor + delta, count, extend);
 
 const plain = { toggle: false, range: false };
 const toggle = { toggle: true, range: false };
 const range = { toggle: false, range: true };
-const ids = (s: Selection) => [...s.selected].sort((a, b) => a - b);
+const ids = (s: Selection) => selectedIndices(s);
 
 describe('clickSelect', () => {
   it('selects one photo on a plain click', () => {
@@ -105,22 +119,63 @@ describe('gridKeyAction', () => {
   it.each([
     ['ArrowRight', 1],
     ['ArrowLeft', -1],
-    ['ArrowDown', 6],
-    ['ArrowUp', -6],
-    ['PageDown', 24],
-    ['PageUp', -24],
-  ])('%s moves by %i in a 6-column grid', (key, delta) => {
-    expect(gridKeyAction(key, false, 6)).toEqual({ kind: 'move', delta, extend: false });
+  ])('%s moves by %i photo', (key, delta) => {
+    expect(gridKeyAction(key, false)).toEqual({ kind: 'move', delta, extend: false });
+  });
+
+  it.each([
+    ['ArrowDown', 1],
+    ['ArrowUp', -1],
+    ['PageDown', 4],
+    ['PageUp', -4],
+  ])('%s moves by %i rows, which the layout turns into photos', (key, rows) => {
+    expect(gridKeyAction(key, true)).toEqual({ kind: 'rows', rows, extend: true });
   });
 
   it('jumps with Home and End', () => {
-    expect(gridKeyAction('Home', false, 6)).toEqual({ kind: 'jump', to: 'first', extend: false });
-    expect(gridKeyAction('End', true, 6)).toEqual({ kind: 'jump', to: 'last', extend: true });
+    expect(gridKeyAction('Home', false)).toEqual({ kind: 'jump', to: 'first', extend: false });
+    expect(gridKeyAction('End', true)).toEqual({ kind: 'jump', to: 'last', extend: true });
   });
 
   it('opens on Enter and ignores other keys', () => {
-    expect(gridKeyAction('Enter', false, 6)).toEqual({ kind: 'open' });
-    expect(gridKeyAction('a', false, 6)).toBeNull();
-    expect(gridKeyAction('Tab', false, 6)).toBeNull();
+    expect(gridKeyAction('Enter', false)).toEqual({ kind: 'open' });
+    expect(gridKeyAction('a', false)).toBeNull();
+    expect(gridKeyAction('Tab', false)).toBeNull();
+  });
+});
+
+describe('a selection of 100,000 photos', () => {
+  it('is one range, whatever its size, and answers membership without listing them', () => {
+    const s = selectAll(EMPTY_SELECTION, 100_000);
+    expect(s.ranges).toEqual([[0, 100_000]]);
+    expect(selectedCount(s)).toBe(100_000);
+    expect(isSelected(s, 99_999)).toBe(true);
+    expect(isSelected(s, 100_000)).toBe(false);
+  });
+
+  it('splits into two ranges when one photo is taken out, and joins again when it is put back', () => {
+    let s = clickSelect(selectAll(EMPTY_SELECTION, 5000), 2500, toggle);
+    expect(s.ranges).toEqual([
+      [0, 2500],
+      [2501, 5000],
+    ]);
+    expect(selectedCount(s)).toBe(4999);
+    s = clickSelect(s, 2500, toggle);
+    expect(s.ranges).toEqual([[0, 5000]]);
+  });
+
+  it('merges touching and overlapping spans', () => {
+    let s = clickSelect(EMPTY_SELECTION, 3, plain);
+    s = clickSelect(s, 4, toggle);
+    s = clickSelect(s, 10, toggle);
+    s = clickSelect(s, 5, { toggle: true, range: true });
+    expect(s.ranges).toEqual([[3, 11]]);
+  });
+
+  it('is cut to the photos still shown when the list shrinks', () => {
+    const s = clampSelection(clickSelect(selectAll(EMPTY_SELECTION, 100), 90, toggle), 50);
+    expect(s.ranges).toEqual([[0, 50]]);
+    expect(s.cursor).toBe(49);
+    expect(clampSelection(s, 0)).toEqual(EMPTY_SELECTION);
   });
 });

@@ -1,10 +1,10 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import App from '../../../../src-renderer/App.svelte';
-import type { IndexProgress } from '../../../../src-main/core/api/contract.ts';
+import type { IndexProgress, SearchResult } from '../../../../src-main/core/api/contract.ts';
 import { ApiError } from '../../../../src-renderer/lib/api/api-error.ts';
 import type { ClientMode } from '../../../../src-renderer/lib/api/client.ts';
-import { emptyStatus, fakeClient, hit, type FakeClient } from './fake-client.ts';
+import { emptyStatus, fakeClient, hit, readyStatus, type FakeClient } from './fake-client.ts';
 
 const progress = (p: Partial<IndexProgress>): IndexProgress => ({
   phase: 'embedding',
@@ -34,7 +34,7 @@ async function open(api: FakeClient, mode: ClientMode) {
 async function withResults(mode: ClientMode = 'browser') {
   const view = await open(fakeClient({ hits: HITS, actions: mode === 'desktop' ? {} : undefined }), mode);
   await fireEvent.input(view.input, { target: { value: 'red' } });
-  await screen.findByTestId('results-grid');
+  await waitFor(() => expect(screen.getByTestId('results-count').textContent).toMatch(/for/));
   return view;
 }
 
@@ -44,14 +44,62 @@ const selected = () =>
     .filter((t) => t.dataset.selected === 'true')
     .map((t) => Number(t.dataset.id));
 const key = (target: Element | Document | Window, init: KeyboardEventInit) => fireEvent.keyDown(target, init);
+const lastSearch = (api: FakeClient) => vi.mocked(api.search).mock.calls.at(-1)![0];
+const chipLabels = () => screen.queryAllByTestId('chip-label').map((c) => c.textContent);
+
+// jsdom lays nothing out: the grid is given the height of a window, so what a window would show is rendered.
+beforeEach(() => {
+  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(1000);
+});
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('App: the timeline', () => {
+  it('lists the whole library, newest first, grouped by month and day, as soon as it opens', async () => {
+    const days = [
+      { day: '2021-06-02', count: 2 },
+      { day: '2021-05-30', count: 1 },
+    ];
+    const api = fakeClient({ hits: HITS, days });
+    await open(api, 'browser');
+    await screen.findByTestId('results-grid');
+    expect(api.search).toHaveBeenCalledOnce();
+    expect(lastSearch(api)).toEqual({ terms: [], filters: {}, phrases: [], dateWords: [], sort: 'relevance', k: 200, offset: 0 });
+    expect(screen.getByTestId('results-count').textContent?.trim()).toBe('3 photos');
+    expect(screen.getAllByTestId('month-header').map((h) => h.dataset.count)).toEqual(['2', '1']);
+    expect(screen.getAllByTestId('day-header').map((h) => h.textContent)).toEqual([
+      expect.stringMatching(/Wednesday.*2 photos/),
+      expect.stringMatching(/Sunday.*1 photo$/),
+    ]);
+    expect(screen.queryAllByTestId('tile-strength')).toEqual([]);
+    // The timeline has no relevance: its order is by date.
+    expect((screen.getByTestId('sort-select') as HTMLSelectElement).value).toBe('newest');
+  });
+
+  it('follows an index run: the list is read again, at most every two seconds, while photos are added', async () => {
+    const api = fakeClient({ hits: HITS });
+    await open(api, 'browser');
+    await screen.findByTestId('results-grid');
+    vi.useFakeTimers();
+    const before = vi.mocked(api.search).mock.calls.length;
+    for (let embedded = 10; embedded <= 50; embedded += 10) {
+      api.emit('index-progress', progress({ embedded }));
+      await vi.advanceTimersByTimeAsync(300);
+    }
+    expect(vi.mocked(api.search).mock.calls.length).toBe(before);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(vi.mocked(api.search).mock.calls.length).toBe(before + 1);
+  });
 });
 
 describe('App: searching', () => {
   it('searches once, a quarter second after the last keystroke', async () => {
     const { api, input } = await open(fakeClient({ hits: HITS }), 'browser');
+    await screen.findByTestId('results-grid');
+    vi.mocked(api.search).mockClear();
     vi.useFakeTimers();
     for (const typed of ['r', 're', 'red']) {
       await fireEvent.input(input, { target: { value: typed } });
@@ -62,22 +110,137 @@ describe('App: searching', () => {
     expect(api.search).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
     expect(api.search).toHaveBeenCalledOnce();
-    expect(api.search).toHaveBeenCalledWith({ terms: [{ kind: 'text', text: 'red', weight: 1 }], filters: {}, k: 500 });
+    expect(lastSearch(api)).toEqual({ description: 'red', terms: [], filters: {}, phrases: [], dateWords: [], sort: 'relevance', k: 200, offset: 0 });
   });
 
-  it('searches again, debounced, when a negative chip is added', async () => {
-    const { api, input } = await open(fakeClient({ hits: HITS }), 'browser');
-    vi.useFakeTimers();
+  it('never shows the answer to an older query under a newer one', async () => {
+    const api = fakeClient({ hits: HITS });
+    const { input } = await open(api, 'browser');
+    await screen.findByTestId('results-grid');
+    const slow: Array<(r: SearchResult) => void> = [];
+    vi.mocked(api.search).mockImplementation((req) => {
+      if (req.description === 'red') return new Promise((resolve) => slow.push(resolve));
+      return Promise.resolve({ hits: [HITS[2]], matches: 1, total: 3, offset: 0, model: 'tiny', tookMs: 1 });
+    });
     await fireEvent.input(input, { target: { value: 'red' } });
     await key(input, { key: 'Enter' });
-    await fireEvent.input(input, { target: { value: '-circle' } });
+    await fireEvent.input(input, { target: { value: 'blue' } });
     await key(input, { key: 'Enter' });
-    await vi.advanceTimersByTimeAsync(250);
-    expect(api.search).toHaveBeenCalledOnce();
-    expect(vi.mocked(api.search).mock.calls[0][0].terms).toEqual([
-      { kind: 'text', text: 'red', weight: 1 },
-      { kind: 'text', text: 'circle', weight: -0.5 },
-    ]);
+    await waitFor(() => expect(screen.getByTestId('results-query').textContent).toBe('blue'));
+    slow[0]({ hits: HITS, matches: 3, total: 3, offset: 0, model: 'tiny', tookMs: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.getByTestId('results-query').textContent).toBe('blue');
+    expect(screen.getAllByTestId('result-tile').map((t) => Number(t.dataset.id))).toEqual([13]);
+  });
+
+  it('says how many photos match, shows strength on each, and expands the weaker matches on request', async () => {
+    const hits = [hit(1, '/p/a.jpg'), hit(2, '/p/b.jpg'), { ...hit(3, '/p/c.jpg'), match: false, strength: 'weak' as const }];
+    const { input } = await open(fakeClient({ hits, matches: 2 }), 'browser');
+    await fireEvent.input(input, { target: { value: 'red' } });
+    await waitFor(() => expect(screen.getByTestId('results-count').textContent?.trim()).toBe('2 matches for red'));
+    expect(screen.getAllByTestId('result-tile').map((t) => t.dataset.strength)).toEqual(['good', 'good']);
+    const more = screen.getByTestId('show-weaker');
+    expect(more.textContent?.trim()).toBe('Show 1 weaker match');
+    await fireEvent.click(more);
+    expect(screen.getAllByTestId('result-tile').map((t) => Number(t.dataset.id))).toEqual([1, 2, 3]);
+    expect(screen.getByTestId('weaker-header').dataset.count).toBe('1');
+    expect(screen.getByTestId('weaker-count').textContent).toBe('and 1 weaker match');
+  });
+
+  it('says "No close matches" for a query nothing stands out for, and offers the weaker ones', async () => {
+    const hits = HITS.map((h) => ({ ...h, match: false, strength: 'weak' as const }));
+    const { input } = await open(fakeClient({ hits, matches: 0 }), 'browser');
+    await fireEvent.input(input, { target: { value: 'qwzx vbnm' } });
+    await waitFor(() => expect(screen.getByTestId('results-count').textContent?.trim()).toBe('No close matches for qwzx vbnm'));
+    const none = screen.getByTestId('no-close-matches');
+    expect(none.textContent).toContain('No close matches');
+    expect(screen.getByTestId('results-count').textContent).toBe('No close matches for qwzx vbnm');
+    expect(screen.queryAllByTestId('result-tile')).toEqual([]);
+    await fireEvent.click(screen.getByTestId('show-weaker'));
+    expect(screen.getAllByTestId('result-tile')).toHaveLength(3);
+  });
+
+  it('writes the order chosen in the sort control into the query', async () => {
+    const { api, input } = await withResults();
+    await fireEvent.change(screen.getByTestId('sort-select'), { target: { value: 'oldest' } });
+    expect(chipLabels()).toEqual(['sort:oldest']);
+    await waitFor(() => expect(lastSearch(api).sort).toBe('oldest'));
+    expect(input.value).toBe('red');
+  });
+});
+
+describe('App: Find similar', () => {
+  it('starts a new search for one photo: the query becomes its example chip', async () => {
+    const { api, input } = await withResults();
+    await fireEvent.mouseEnter(screen.getAllByTestId('result-tile')[1]);
+    await fireEvent.click(screen.getByTestId('find-similar'));
+    expect(chipLabels()).toEqual(['red-circle.jpg']);
+    expect(input.value).toBe('');
+    await waitFor(() => expect(lastSearch(api).examples).toEqual({ like: [12], unlike: [], weight: 1 }));
+    expect(lastSearch(api).description).toBeUndefined();
+    expect(lastSearch(api).terms).toEqual([]);
+  });
+
+  it('makes one "N examples" chip of a whole selection, reading the photos not loaded yet, and sends them as examples', async () => {
+    const many = Array.from({ length: 450 }, (_, i) => hit(i + 1, `/p/${i + 1}.jpg`));
+    const api = fakeClient({ hits: many });
+    const { input, grid } = await open(api, 'browser');
+    await fireEvent.input(input, { target: { value: 'red' } });
+    await waitFor(() => expect(screen.getByTestId('results-count').textContent?.trim()).toBe('450 matches for red'));
+    await key(grid(), { key: 'a', ctrlKey: true });
+    expect(screen.getByTestId('selection-count').textContent).toBe('450 selected');
+    await fireEvent.click(screen.getByTestId('selection-find-similar'));
+    await waitFor(() => expect(chipLabels()).toEqual(['450 examples']));
+    await waitFor(() => expect(lastSearch(api).examples?.like).toHaveLength(450));
+    const request = lastSearch(api);
+    expect(request.examples?.like).toEqual(many.map((h) => h.id));
+    expect(request.terms).toEqual([]);
+    expect(screen.getAllByTestId('query-chip')).toHaveLength(1);
+  });
+
+  it('adds the selection as counter-examples to the example chip ("Not like these")', async () => {
+    const { api } = await withResults();
+    await fireEvent.mouseEnter(screen.getAllByTestId('result-tile')[0]);
+    await fireEvent.click(screen.getByTestId('find-similar'));
+    await waitFor(() => expect(lastSearch(api).examples?.like).toEqual([11]));
+    await waitFor(() => expect(screen.getByTestId('results-count').textContent).toMatch(/like red-plain.jpg/));
+    await fireEvent.click(screen.getAllByTestId('result-tile')[2], { ctrlKey: true });
+    await fireEvent.click(screen.getByTestId('selection-not-like'));
+    await waitFor(() => expect(chipLabels()).toEqual(['1 example, 1 counter-example']));
+    await waitFor(() => expect(lastSearch(api).examples).toEqual({ like: [11], unlike: [13], weight: 1 }));
+  });
+});
+
+describe('App: what the engine reports', () => {
+  it('says whom an index run waits for', async () => {
+    const { api } = await withResults();
+    api.emit('index-progress', { ...progress({}), phase: 'waiting', waitingFor: 'process 1234 (photo-search.js), indexing since 14:03:12' });
+    const waiting = await screen.findByTestId('index-waiting');
+    expect(waiting.textContent).toContain('Waiting for another process: process 1234 (photo-search.js), indexing since 14:03:12');
+  });
+
+  it('lists the removals held for confirmation, and removes them only once the user confirmed', async () => {
+    const held = [
+      {
+        folder: '/photos',
+        photos: 120,
+        of: 130,
+        examples: ['/photos/a.jpg', '/photos/b.jpg'],
+        reason: '120 of its 130 photos were not found: is the drive connected?',
+      },
+    ];
+    const api = fakeClient({ hits: HITS, status: readyStatus({ heldRemovals: held }) });
+    await open(api, 'browser');
+    await fireEvent.click(await screen.findByTestId('held-button'));
+    const item = screen.getByTestId('held-item');
+    expect(item.textContent).toContain('120 of 130 photos would be removed');
+    expect(item.textContent).toContain('is the drive connected?');
+    expect(item.textContent).toContain('a.jpg, b.jpg');
+    await fireEvent.click(screen.getByTestId('held-remove'));
+    expect(api.index).not.toHaveBeenCalled();
+    expect(screen.getByTestId('held-confirm-text').textContent).toContain('Remove 120 photos from the library?');
+    await fireEvent.click(screen.getByTestId('held-confirm'));
+    expect(api.index).toHaveBeenCalledWith({ allowRemovals: true });
   });
 });
 

@@ -19,19 +19,22 @@ const hit: SearchHit = {
   match: true,
   relevance: 80,
   strength: 'strong',
-  reasons: [],
+  reasons: [
+    { source: 'visual', text: 'looks like the query (strong)' },
+    { source: 'place', text: 'taken in Paris, France' },
+  ],
 };
 
-function setup(overrides: { selected?: boolean; src?: string } = {}) {
+function setup(overrides: { selected?: boolean; src?: string; cursor?: boolean; showStrength?: boolean } = {}) {
   const props = {
     hit,
     index: 3,
     src: overrides.src ?? '/api/thumb/12?size=256',
     x: 0,
-    y: 0,
     size: 170,
     selected: overrides.selected ?? false,
-    cursor: false,
+    cursor: overrides.cursor ?? false,
+    showStrength: overrides.showStrength ?? true,
     onclick: vi.fn(),
     onopen: vi.fn(),
     onfindsimilar: vi.fn(),
@@ -81,7 +84,7 @@ describe('PhotoTile', () => {
     expect(tile.getAttribute('role')).toBe('option');
     expect(tile.id).toBe('photo-12');
     expect(tile.getAttribute('aria-selected')).toBe('false');
-    expect(tile.getAttribute('aria-label')).toBe('red-plain.jpg');
+    expect(tile.getAttribute('aria-label')).toBe('red-plain.jpg, strong match');
     await rerender({ selected: true });
     expect(tile.getAttribute('aria-selected')).toBe('true');
   });
@@ -92,11 +95,34 @@ describe('PhotoTile', () => {
     await fireEvent.dblClick(tile);
     expect(props.onclick).toHaveBeenCalledOnce();
     expect(props.onopen).toHaveBeenCalledOnce();
+    expect(within(tile).queryByTestId('find-similar')).toBeNull();
+    await fireEvent.mouseEnter(tile);
     const similar = within(tile).getByTestId('find-similar');
     await fireEvent.click(similar);
     await fireEvent.dblClick(similar);
     expect(props.onfindsimilar).toHaveBeenCalledOnce();
     expect(props.onclick).toHaveBeenCalledOnce();
     expect(props.onopen).toHaveBeenCalledOnce();
+  });
+
+  it('shows how strongly it matches, and why it is there: to screen readers always, on screen on hover and keyboard focus', async () => {
+    const { tile, rerender } = setup();
+    expect(within(tile).getByTestId('tile-strength').textContent).toBe('strong');
+    expect(document.getElementById(tile.getAttribute('aria-describedby')!)?.textContent).toBe('looks like the query (strong); taken in Paris, France');
+    expect(within(tile).queryByTestId('tile-reasons')).toBeNull();
+    const reasons = () => Array.from(within(tile).getByTestId('tile-reasons').querySelectorAll('li')).map((li) => li.textContent);
+    await fireEvent.mouseEnter(tile);
+    expect(reasons()).toEqual(['looks like the query (strong)', 'taken in Paris, France']);
+    await fireEvent.mouseLeave(tile);
+    expect(within(tile).queryByTestId('tile-reasons')).toBeNull();
+    await rerender({ cursor: true });
+    expect(reasons()).toEqual(['looks like the query (strong)', 'taken in Paris, France']);
+  });
+
+  it('shows neither strength nor reasons in the timeline', () => {
+    const { tile } = setup({ showStrength: false });
+    expect(within(tile).queryByTestId('tile-strength')).toBeNull();
+    expect(within(tile).queryByTestId('tile-reasons')).toBeNull();
+    expect(tile.getAttribute('aria-label')).toBe('red-plain.jpg');
   });
 });
