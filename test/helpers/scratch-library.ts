@@ -6,12 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../src-main/cli/main.ts';
 import { PhotoSearchService } from '../../src-main/core/api/service.ts';
 import { writeJpegScene, writeSceneImage } from '../fixtures/photos.ts';
 import type { Colour } from '../fixtures/scenes.ts';
 import { writeTinyModel } from '../fixtures/tiny-model.ts';
+import { runCli, type CliRun } from './run-cli.ts';
 
 export interface Scratch {
   root: string;
@@ -19,17 +18,8 @@ export interface Scratch {
   /** A fresh folder under the scratch root. */
   dir(...parts: string[]): string;
   open(libraryDir: string): PhotoSearchService;
-  cli(libraryDir: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }>;
+  cli(libraryDir: string, ...argv: string[]): Promise<CliRun>;
   cleanup(): void;
-}
-
-class Capture extends Writable {
-  text = '';
-  isTTY = false;
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
 }
 
 export async function createScratch(name: string): Promise<Scratch> {
@@ -45,15 +35,7 @@ export async function createScratch(name: string): Promise<Scratch> {
       return dir;
     },
     open: (libraryDir) => PhotoSearchService.open({ libraryDir, modelDir, intraOpThreads: 1 }),
-    async cli(libraryDir, ...argv) {
-      const out = new Capture();
-      const err = new Capture();
-      const code = await main([...argv, '--library', libraryDir, '--model', modelDir], {
-        out: out as unknown as NodeJS.WriteStream,
-        err: err as unknown as NodeJS.WriteStream,
-      });
-      return { code, out: out.text, err: err.text };
-    },
+    cli: (libraryDir, ...argv) => runCli([...argv, '--library', libraryDir, '--model', modelDir]),
     cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
   };
 }

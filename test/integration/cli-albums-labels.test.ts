@@ -1,26 +1,13 @@
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.ts';
 import type { AlbumPage, AlbumSummary, PhotoLabel, SearchResult } from '../../src-main/core/api/contract.ts';
 import { createLibraryFixture, type LibraryFixture } from '../helpers/library-fixture.ts';
+import { runCli, type CliRun } from '../helpers/run-cli.ts';
 
 let fx: LibraryFixture;
 
-class Capture extends Writable {
-  text = '';
-  isTTY = false;
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new Capture();
-  const err = new Capture();
-  const code = await main([...argv, '--library', fx.libraryDir], { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream });
-  return { code, out: out.text, err: err.text };
+function cli(...argv: string[]): Promise<CliRun> {
+  return runCli([...argv, '--library', fx.libraryDir]);
 }
 
 async function json<T>(...argv: string[]): Promise<T> {

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/main.ts';
 import type { LibraryStatus, ModelListing, ModelsOverview } from '../../src-main/core/api/contract.ts';
 import { findEntry } from '../../src-main/core/models/catalog.ts';
 import { int8Kernel, type Int8Kernel } from '../../src-main/core/models/int8-kernel.ts';
 import { TINY_CLIP_SHAPE, writeClipShapedModel } from '../fixtures/clip-shaped-model.ts';
 import { clearProxyEnv, startFakeHub, type FakeFile, type FakeHub } from '../fixtures/fake-hub.ts';
+import { runCli, type CliRun } from '../helpers/run-cli.ts';
 
 /** A catalog model with an int8 variant in the Hugging Face layout; the fake hub serves a tiny CLIP-shaped model under its name. */
 const ID = 'clip-vit-b16-openai';
@@ -21,20 +20,8 @@ let restoreEnv: () => void;
 /** The served files with 7-bit int8 weights, and the same with full-range ones. */
 const served: Record<'reducedRange' | 'fullRange', FakeFile[]> = { reducedRange: [], fullRange: [] };
 
-class Capture extends Writable {
-  text = '';
-  isTTY = false;
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new Capture();
-  const err = new Capture();
-  const code = await main([...argv, '--library', libraryDir], { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream });
-  return { code, out: out.text, err: err.text };
+function cli(...argv: string[]): Promise<CliRun> {
+  return runCli([...argv, '--library', libraryDir]);
 }
 
 function filesOf(dir: string): FakeFile[] {

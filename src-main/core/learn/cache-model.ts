@@ -1,22 +1,5 @@
 import { InputError } from '../errors.ts';
-import { dot } from '../vectors/math.ts';
-
-/** Dot product of `dim` values of `a` from `aOffset` and of `b` from `bOffset`: two rows of packed matrices, no views made. */
-function rowDot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, dim: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < dim; i += 4) {
-    s0 += a[aOffset + i] * b[bOffset + i];
-    s1 += a[aOffset + i + 1] * b[bOffset + i + 1];
-    s2 += a[aOffset + i + 2] * b[bOffset + i + 2];
-    s3 += a[aOffset + i + 3] * b[bOffset + i + 3];
-  }
-  for (; i < dim; i++) s0 += a[aOffset + i] * b[bOffset + i];
-  return s0 + s1 + s2 + s3;
-}
+import { dot, rowDot } from '../vectors/math.ts';
 
 /**
  * The cache model of Tip-Adapter (Zhang et al. 2022, "Tip-Adapter: Training-free

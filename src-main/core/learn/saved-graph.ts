@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { LibraryError, errorMessage } from '../errors.ts';
 import { scanHnswFile } from '../vectors/hnsw-file.ts';
 import { readSidecar } from '../vectors/hnsw-sidecar.ts';
+import { rowDot } from '../vectors/math.ts';
 import type { NeighbourGraph } from './neighbour-graph.ts';
 
 /**
@@ -101,23 +102,7 @@ function blockGraph(block: ArrayBuffer, l: Layout): NeighbourGraph {
       const count = words[row * stride] & 0xffff;
       return words.subarray(row * stride + 1, row * stride + 1 + Math.min(count, l.maxM0));
     },
-    similarity: (a, b) => {
-      const x = a * stride + dataAt;
-      const y = b * stride + dataAt;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let i = 0;
-      for (; i + 3 < dim; i += 4) {
-        s0 += floats[x + i] * floats[y + i];
-        s1 += floats[x + i + 1] * floats[y + i + 1];
-        s2 += floats[x + i + 2] * floats[y + i + 2];
-        s3 += floats[x + i + 3] * floats[y + i + 3];
-      }
-      for (; i < dim; i++) s0 += floats[x + i] * floats[y + i];
-      return s0 + s1 + s2 + s3;
-    },
+    similarity: (a, b) => rowDot(floats, a * stride + dataAt, floats, b * stride + dataAt, dim),
     vector: (row) => floats.subarray(row * stride + dataAt, row * stride + dataAt + dim),
   };
 }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { InputError, ModelError, errorMessage } from '../errors.ts';
+import { InputError } from '../errors.ts';
+import { readManifestFolder } from './manifest-folder.ts';
 
 /**
  * The app's models/ folder of manifests: the nearest one above this module, which is
@@ -76,28 +77,6 @@ const entrySchema = z
 
 export type CatalogEntry = z.infer<typeof entrySchema>;
 
-function invalid(file: string, message: string, cause?: unknown): ModelError {
-  return new ModelError('model-invalid', file, `Model catalog manifest ${file}: ${message}`, { cause });
-}
-
-function parseManifest(file: string): CatalogEntry {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw invalid(file, `not readable JSON (${errorMessage(err)})`, err);
-  }
-  const parsed = entrySchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    throw invalid(file, `field ${field}: ${issue.message}`, parsed.error);
-  }
-  const expectedName = `${parsed.data.id}.json`;
-  if (path.basename(file) !== expectedName) throw invalid(file, `field id: "${parsed.data.id}" must match the file name (${expectedName})`);
-  return parsed.data;
-}
-
 const cache = new Map<string, CatalogEntry[]>();
 
 /**
@@ -108,18 +87,7 @@ export function loadCatalog(dir: string = CATALOG_DIR): CatalogEntry[] {
   const key = path.resolve(dir);
   const cached = cache.get(key);
   if (cached) return cached;
-  let names: string[];
-  try {
-    names = fs.readdirSync(key).filter((name) => name.endsWith('.json'));
-  } catch (err) {
-    throw new ModelError('model-invalid', key, `Cannot read the model catalog folder ${key}: ${errorMessage(err)}`, { cause: err });
-  }
-  const entries = names.sort().map((name) => parseManifest(path.join(key, name)));
-  const defaults = entries.filter((entry) => entry.default === true);
-  if (defaults.length !== 1) {
-    const which = defaults.length === 0 ? 'none is' : `${defaults.map((e) => e.id).join(', ')} are`;
-    throw new ModelError('model-invalid', key, `Model catalog ${key}: exactly one manifest must set "default": true, but ${which}`);
-  }
+  const entries = readManifestFolder(key, entrySchema, 'Model catalog');
   cache.set(key, entries);
   return entries;
 }

@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
-import { InputError, ModelError, errorMessage } from '../errors.ts';
+import { InputError, ModelError } from '../errors.ts';
 import { MODEL_ID_PATTERN } from '../models/catalog.ts';
 import { installModel, readInstallRecord, removeModel, type InstallOptions } from '../models/hub/index.ts';
 import { CATALOG_DIR } from '../models/catalog.ts';
+import { readManifestFolder } from '../models/manifest-folder.ts';
 
 /**
  * The OCR models' manifests live in their own folder of the catalog, models/text/, so the
@@ -75,27 +76,6 @@ export interface TextModelFiles {
   dictionary: string;
 }
 
-function invalid(file: string, message: string, cause?: unknown): ModelError {
-  return new ModelError('model-invalid', file, `OCR model manifest ${file}: ${message}`, { cause });
-}
-
-function parseManifest(file: string): TextModelEntry {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw invalid(file, `not readable JSON (${errorMessage(err)})`, err);
-  }
-  const parsed = entrySchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    throw invalid(file, `field ${field}: ${issue.message}`, parsed.error);
-  }
-  if (path.basename(file) !== `${parsed.data.id}.json`) throw invalid(file, `field id: "${parsed.data.id}" must match the file name`);
-  return parsed.data;
-}
-
 const cache = new Map<string, TextModelEntry[]>();
 
 /** Every OCR manifest in `dir`, validated, sorted by id; exactly one is the default. */
@@ -103,17 +83,7 @@ export function loadTextModelCatalog(dir: string = TEXT_CATALOG_DIR): TextModelE
   const key = path.resolve(dir);
   const cached = cache.get(key);
   if (cached) return cached;
-  let names: string[];
-  try {
-    names = fs.readdirSync(key).filter((name) => name.endsWith('.json'));
-  } catch (err) {
-    throw new ModelError('model-invalid', key, `Cannot read the OCR model catalog folder ${key}: ${errorMessage(err)}`, { cause: err });
-  }
-  const entries = names.sort().map((name) => parseManifest(path.join(key, name)));
-  const defaults = entries.filter((e) => e.default === true);
-  if (defaults.length !== 1) {
-    throw new ModelError('model-invalid', key, `OCR model catalog ${key}: exactly one manifest must set "default": true, found ${defaults.length}`);
-  }
+  const entries = readManifestFolder(key, entrySchema, 'OCR model catalog');
   cache.set(key, entries);
   return entries;
 }

@@ -18,21 +18,24 @@ export function l2normalize(v: Float32Array): Float32Array {
  * row of a packed matrix can be scored without making a subarray view per row.
  */
 export function dot(a: Float32Array, b: Float32Array, bOffset = 0): number {
-  const n = a.length;
+  return rowDot(a, 0, b, bOffset, a.length);
+}
+
+/** Dot product of `dim` values of `a` from `aOffset` and of `b` from `bOffset`: two rows of packed matrices, no views made. */
+export function rowDot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, dim: number): number {
   // Four independent sums let the CPU overlap the multiply-adds instead of waiting on one chain.
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
   let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const j = bOffset + i;
-    s0 += a[i] * b[j];
-    s1 += a[i + 1] * b[j + 1];
-    s2 += a[i + 2] * b[j + 2];
-    s3 += a[i + 3] * b[j + 3];
+  for (; i + 3 < dim; i += 4) {
+    s0 += a[aOffset + i] * b[bOffset + i];
+    s1 += a[aOffset + i + 1] * b[bOffset + i + 1];
+    s2 += a[aOffset + i + 2] * b[bOffset + i + 2];
+    s3 += a[aOffset + i + 3] * b[bOffset + i + 3];
   }
-  for (; i < n; i++) s0 += a[i] * b[bOffset + i];
+  for (; i < dim; i++) s0 += a[aOffset + i] * b[bOffset + i];
   return s0 + s1 + s2 + s3;
 }
 

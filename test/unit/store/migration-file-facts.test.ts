@@ -1,27 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE, migrate } from '../../../src-main/core/store/database.ts';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../../src-main/core/store/database.ts';
 import { addFileFacts, migrations } from '../../../src-main/core/store/migrations.ts';
+import { migrationScratch } from '../../helpers/migration-scratch.ts';
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'photo-search-migration-file-facts-'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const scratch = migrationScratch('file-facts');
 
 const version = migrations.indexOf(addFileFacts) + 1;
 const EXIF_INSTANT = Date.UTC(2021, 5, 1, 10, 30, 0);
 const FILE_TIME = 1_700_000_000_123.5;
 
-function libraryBefore(): BetterSqlite3.Database {
-  const db = new BetterSqlite3(path.join(dir, DATABASE_FILE));
-  db.pragma('foreign_keys = ON');
-  migrate(db, 'test', version - 1);
-  db.prepare("INSERT INTO folders (path, added_at) VALUES ('/p', 1)").run();
+function libraryBefore(): ReturnType<typeof scratch.before> {
+  const db = scratch.before(version);
   const insert = db.prepare(
     "INSERT INTO photos (folder_id, path, size, mtime_ms, hash, width, height, format, ext, taken_at) VALUES (1, ?, 1, ?, ?, 1, 1, 'jpeg', 'jpg', ?)",
   );
@@ -75,7 +65,7 @@ describe(`migration ${version}: file facts and local dates`, () => {
     const script = `
       import BetterSqlite3 from 'better-sqlite3';
       import { migrate } from './src-main/core/store/database.ts';
-      const db = new BetterSqlite3(${JSON.stringify(path.join(dir, DATABASE_FILE))});
+      const db = new BetterSqlite3(${JSON.stringify(scratch.file())});
       migrate(db, 'test', ${version});
       process.stdout.write(String(db.prepare("SELECT taken_local FROM photos WHERE path = '/p/exif.jpg'").pluck().get()));
     `;

@@ -1,25 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE, migrate } from '../../../src-main/core/store/database.ts';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../../src-main/core/store/database.ts';
 import { addPhotoPlaces, migrations } from '../../../src-main/core/store/migrations.ts';
+import { migrationScratch } from '../../helpers/migration-scratch.ts';
 
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'photo-search-migration-places-'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const scratch = migrationScratch('places');
 
 const version = migrations.indexOf(addPhotoPlaces) + 1;
 
 describe(`migration ${version}: photo places`, () => {
-  function libraryBefore(): BetterSqlite3.Database {
-    const db = new BetterSqlite3(path.join(dir, DATABASE_FILE));
-    db.pragma('foreign_keys = ON');
-    migrate(db, 'test', version - 1);
-    db.prepare("INSERT INTO folders (path, added_at) VALUES ('/p', 1)").run();
+  function libraryBefore(): ReturnType<typeof scratch.before> {
+    const db = scratch.before(version);
     const insert = db.prepare(
       "INSERT INTO photos (folder_id, path, size, mtime_ms, hash, width, height, format, ext, latitude, longitude) VALUES (1, ?, 1, 1, 'h', 1, 1, 'jpeg', 'jpg', ?, ?)",
     );

@@ -1,16 +1,6 @@
 import { l2normalize } from '../../../src-main/core/vectors/math.ts';
 
-/** Seeded so a failing case can be replayed exactly. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../../src-main/core/learn/heads/random.ts';
 
 function gaussian(rand: () => number): number {
   const u = 1 - rand();
