@@ -1,5 +1,5 @@
 /** Command line of `npm run bench -- [options]`. */
-export const SECTIONS = ['indexing', 'query', 'vectors', 'cold-start', 'incremental', 'int8'] as const;
+export const SECTIONS = ['indexing', 'query', 'vectors', 'cold-start', 'concurrent', 'incremental', 'int8', 'models', 'learn', 'ocr', 'ui'] as const;
 export type SectionId = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

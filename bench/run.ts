@@ -12,10 +12,15 @@ import type { SectionResult } from './figures.ts';
 import { machineInfo } from './machine.ts';
 import { findPrevious, markdownReport, RESULT_SCHEMA, saveResult, type BenchResult } from './report.ts';
 import { coldStartSection } from './sections/cold-start.ts';
+import { concurrentSection } from './sections/concurrent.ts';
 import { incrementalSection } from './sections/incremental.ts';
 import { indexingSection } from './sections/indexing.ts';
 import { int8Section } from './sections/int8.ts';
+import { learnSection } from './sections/learn.ts';
+import { modelsSection } from './sections/models.ts';
+import { ocrSection } from './sections/ocr.ts';
 import { querySection } from './sections/query.ts';
+import { uiSection } from './sections/ui.ts';
 import { vectorsSection } from './sections/vectors.ts';
 
 const RUNNERS: Record<SectionId, (ctx: BenchContext) => Promise<SectionResult>> = {
@@ -23,8 +28,13 @@ const RUNNERS: Record<SectionId, (ctx: BenchContext) => Promise<SectionResult>> 
   query: querySection,
   vectors: vectorsSection,
   'cold-start': coldStartSection,
+  concurrent: concurrentSection,
   incremental: incrementalSection,
   int8: int8Section,
+  models: modelsSection,
+  learn: learnSection,
+  ocr: ocrSection,
+  ui: uiSection,
 };
 
 function options(): BenchOptions {

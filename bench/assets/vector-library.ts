@@ -99,6 +99,15 @@ async function ensureVectorLibrary(size: number, model: ModelIdentity, log: (lin
       store.close();
     }
   });
+  // A library cached before the index saved its vectors in this format: opening it once (re)writes them, so no timed run does.
+  const store = LibraryStore.open(dir);
+  try {
+    const index = ModelIndex.open(store, new LibraryPaths(dir).vectorIndex(model.id), model);
+    if (index.openState.rebuilt) log(`  the ${formatSize(size)}-photo library's index was rebuilt (${index.openState.reason})`);
+    index.close();
+  } finally {
+    store.close();
+  }
   return { dir, size, info, reused, vectors };
 }
 

@@ -8,7 +8,7 @@ import { VIT_B_16, VIT_B_32 } from '../../test/fixtures/clip-shaped-model.ts';
 import { ensureLargePhotos } from '../assets/large-photos.ts';
 import type { BenchContext } from '../context.ts';
 import { SectionRecorder, type SectionResult } from '../figures.ts';
-import { decodeAlone } from '../throughput/decode-alone.ts';
+import { decodeAlone, warmFiles } from '../throughput/decode-alone.ts';
 import { modelAlone } from '../throughput/model-alone.ts';
 import { naiveBaseline } from '../throughput/naive.ts';
 import { pipelineRun } from '../throughput/pipeline.ts';
@@ -18,6 +18,8 @@ const SAMPLE_PHOTOS = 8;
 /** Photos per model-alone and naive measurement: enough for a stable rate, few enough to keep runs short. */
 const MODEL_PHOTOS = 64;
 const NAIVE_PHOTOS = 40;
+
+const BOUND_SHARE = 0.85;
 
 /** Decode and inference share the cores: a photo costs 1/model + 1/decode seconds of the whole machine. */
 export function combinedBound(modelRate: number, decodeRate: number): number {
@@ -48,7 +50,9 @@ export async function indexingSection(ctx: BenchContext): Promise<SectionResult>
     const rows = { pipeline: [] as number[], model: [] as number[], single: [] as number[], decode: [] as number[], naive: [] as number[] };
     const ratios = { bound: [] as number[], ofBound: [] as number[], ofNaive: [] as number[] };
     for (let run = 1; run <= opts.runs; run++) {
-      // One round measures everything back to back, so each ratio compares runs made under the same machine load.
+      // One round measures everything back to back, so each ratio compares runs made under the same machine load;
+      // every round starts with the photos in the page cache, read the same way.
+      warmFiles(photos.files);
       const pipeline = await pipelineRun(photos.dir, photos.files.length, model);
       const ceiling = await modelAlone(model, samples, batch, modelPhotos);
       const single = await modelAlone(model, samples, 1, modelPhotos / 4);
@@ -71,16 +75,22 @@ export async function indexingSection(ctx: BenchContext): Promise<SectionResult>
     rec.add('pipeline', 'App pipeline (walk to SQLite + HNSW)', 'photos/s', rows.pipeline);
     rec.add('model', `Model alone, batch ${batch} (ceiling)`, 'photos/s', rows.model);
     rec.add('model-batch1', 'Model alone, batch 1', 'photos/s', rows.single);
-    rec.add('decode', `Decode + preprocess alone, ${cores} at a time`, 'photos/s', rows.decode);
+    rec.add('decode', `Decode + preprocess + thumbnail + perceptual hash alone, ${cores} at a time`, 'photos/s', rows.decode);
     rec.add('naive', 'Naive baseline (full decode, resize, batch 1, one at a time)', 'photos/s', rows.naive);
     rec.add('bound', 'Bound from decode and model costs on these cores', 'photos/s', ratios.bound);
-    rec.add('of-bound', 'Pipeline / bound', 'ratio', ratios.ofBound, { atLeast: 0.85 });
+    rec.add('of-bound', 'Pipeline / bound', 'ratio', ratios.ofBound, { atLeast: BOUND_SHARE });
+    rec.add('of-bound-worst', 'Pipeline / bound, worst run', 'ratio', [Math.min(...ratios.ofBound)], { atLeast: BOUND_SHARE });
     rec.add('of-naive', 'Pipeline / naive', 'ratio', ratios.ofNaive, { atLeast: 1.8 });
 
     const meanBytes = photos.files.reduce((sum, f) => sum + statSync(f).size, 0) / photos.files.length;
     rec.note(
       `${photos.files.length} generated 4000x3000 JPEGs (mean ${(meanBytes / 1e6).toFixed(1)} MB); pipeline tuning for ${cores} cores: ` +
         `batch ${tuning.batchSize}, ${tuning.decodeConcurrency} decodes in flight, ${cores} ONNX intra-op threads.`,
+    );
+    rec.note(
+      'Every round reads all photos once before the pipeline runs, so each finds them in the page cache as a second index run would (the first run of the ' +
+        'last recorded results read them from disk and came out at 0.77). ' +
+        "The pipeline writes each photo's 256 px thumbnail and perceptual hash from the decode that feeds the model, and the decode-alone figure includes them.",
     );
     rec.note(
       `Bound = 1 / (1/model + 1/decode): decode and inference each use all cores, so a photo costs the sum of both. ` +

@@ -2,7 +2,6 @@ import type { IndexProgress } from '../api/contract.ts';
 
 const RATE_WINDOW_MS = 10_000;
 
-/** Counts what a run did and derives its rate and ETA from the recent window. */
 /** The progress of a run that has not counted anything yet. */
 export function startingProgress(phase: IndexProgress['phase'] = 'scanning'): IndexProgress {
   return {
@@ -21,6 +20,7 @@ export function startingProgress(phase: IndexProgress['phase'] = 'scanning'): In
   };
 }
 
+/** Counts what a run did and derives its rate and ETA from the recent window. */
 export class ProgressTracker {
   readonly state: IndexProgress = startingProgress();
   private readonly samples: Array<{ at: number; done: number }> = [];
