@@ -81,6 +81,11 @@ describe('words in photos', () => {
     expect(result.hits[0].reasons.some((r) => r.source === 'text' && r.text.startsWith('words in photo: '))).toBe(true);
   });
 
+  it('rates a photo whose words match as a strong match, however little it looks like the words', async () => {
+    const result = await service.search(typed('wifi password'));
+    expect(result.hits[0]).toMatchObject({ path: image('screenshot-wifi').file, match: true, relevance: 100, strength: 'strong' });
+  });
+
   it('gives the lightbox the text of a photo with the lines a query matched', async () => {
     const text = await service.photoText({ id: await idOf(image('screenshot-wifi').file), query: 'wifi password' });
     expect(text.status).toBe('read');

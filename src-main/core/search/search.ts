@@ -265,10 +265,15 @@ export async function rankLibrary(ctx: SearchContext, query: SearchQuery): Promi
 
   const { ranked, matches } = fuse(parts, answers);
   const scores = new Map(visualAnswer?.hits.map((h) => [h.id, h.score]));
+  const lookMatches = new Set(visualAnswer?.hits.filter((h) => h.match).map((h) => h.id));
   const head = ranked.map((h): RankedPhoto => {
     const score = scores.get(h.id) ?? null;
+    // A match the look did not confirm was confirmed literally (its name, words, place, date): that is as strong as it gets.
+    const literal = h.match && !lookMatches.has(h.id);
     const shown =
-      visual && score !== null ? visual.relevance(score, h.match) : { value: h.match ? 100 : 0, strength: h.match ? ('strong' as const) : ('weak' as const) };
+      visual && score !== null && !literal
+        ? visual.relevance(score, h.match)
+        : { value: h.match ? 100 : 0, strength: h.match ? ('strong' as const) : ('weak' as const) };
     return { id: h.id, match: h.match, score, relevance: shown.value, strength: shown.strength, reasons: h.reasons };
   });
 
