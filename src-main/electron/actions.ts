@@ -44,6 +44,51 @@ export interface DesktopShell {
   openPath(fullPath: string): Promise<string>;
 }
 
+/** Most photos one request may move to the trash: a confirmed list, not the library. */
+export const MAX_TRASH = 10_000;
+
+export const trashInput = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(MAX_TRASH) });
+export type TrashInput = z.infer<typeof trashInput>;
+
+/** What `trash` did, photo by photo: moved, or not and why. */
+export interface TrashReport {
+  trashed: number[];
+  failed: Array<{ id: number; reason: string }>;
+}
+
+export interface TrashDeps {
+  photoPath: (id: number) => Promise<string | null>;
+  /** Moves a file to the system trash (Electron's shell.trashItem); rejects when the system refuses. */
+  trashItem: (fullPath: string) => Promise<void>;
+}
+
+/**
+ * Moves the files of photos `ids` to the system trash, one at a time, after the user
+ * confirmed the list in the window. Each id is resolved by the engine to the file it
+ * indexed, so the page cannot name any other file; nothing is ever deleted outright.
+ * A photo the library does not know, or a file the system refuses to move, is reported
+ * in `failed` and the others still go.
+ */
+export function createTrashAction({ photoPath, trashItem }: TrashDeps): (input: TrashInput) => Promise<TrashReport> {
+  return async ({ ids }) => {
+    const report: TrashReport = { trashed: [], failed: [] };
+    for (const id of new Set(ids)) {
+      const file = await photoPath(id);
+      if (!file) {
+        report.failed.push({ id, reason: `Photo ${id} is not in the library.` });
+        continue;
+      }
+      try {
+        await trashItem(file);
+        report.trashed.push(id);
+      } catch (err) {
+        report.failed.push({ id, reason: `Could not move ${file} to the trash: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    }
+    return report;
+  };
+}
+
 export interface ActionDeps {
   photoPath: (id: number) => Promise<string | null>;
   shell: DesktopShell;

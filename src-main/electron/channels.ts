@@ -12,8 +12,8 @@ export function operationChannel(name: OperationName): string {
 }
 
 export type PhotoActionName = 'reveal' | 'open' | 'copyPath';
-/** What the window can ask of the desktop besides the contract: act on a photo's file, or let the user pick folders. */
-export type DesktopActionName = PhotoActionName | 'chooseFolders';
+/** What the window can ask of the desktop besides the contract: act on a photo's file, move chosen files to the trash, or let the user pick folders. */
+export type DesktopActionName = PhotoActionName | 'chooseFolders' | 'trash';
 
 export function actionChannel(name: DesktopActionName): string {
   return `${PREFIX}action:${name}`;

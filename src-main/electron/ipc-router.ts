@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { operations, type ApiErrorBody, type OperationName, type PhotoSearchApi } from '../core/api/contract.ts';
-import { chooseFoldersInput, photoActionInput, type FolderPicker, type PhotoActions } from './actions.ts';
+import { chooseFoldersInput, photoActionInput, trashInput, type FolderPicker, type PhotoActions, type TrashInput, type TrashReport } from './actions.ts';
 import { actionChannel, operationChannel, type IpcReply, type PhotoActionName } from './channels.ts';
 import { isAppTopFrame, type FrameLike } from './frame-origin.ts';
 import { payloadProblem } from './payload-guard.ts';
@@ -37,13 +37,17 @@ export function contractRoutes(api: PhotoSearchApi): Route[] {
   }));
 }
 
-export function actionRoutes(actions: PhotoActions, picker: FolderPicker): Route[] {
+export function actionRoutes(actions: PhotoActions, picker: FolderPicker, trash: (input: TrashInput) => Promise<TrashReport>): Route[] {
   const photoRoutes = (Object.keys(actions) as PhotoActionName[]).map((name) => ({
     channel: actionChannel(name),
     input: photoActionInput,
     run: (input: unknown) => actions[name](input as z.infer<typeof photoActionInput>),
   }));
-  return [...photoRoutes, { channel: actionChannel('chooseFolders'), input: chooseFoldersInput, run: () => picker.chooseFolders() }];
+  return [
+    ...photoRoutes,
+    { channel: actionChannel('chooseFolders'), input: chooseFoldersInput, run: () => picker.chooseFolders() },
+    { channel: actionChannel('trash'), input: trashInput, run: (input: unknown) => trash(input as TrashInput) },
+  ];
 }
 
 export interface RouterOptions {

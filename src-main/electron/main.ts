@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, app, clipboard, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import { defaultLibraryDir } from '../core/api/files.ts';
-import { createPhotoActions, oneDialogAtATime } from './actions.ts';
+import { createPhotoActions, createTrashAction, oneDialogAtATime } from './actions.ts';
 import { createAppCommands } from './app-commands.ts';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, createAppHandler } from './app-protocol.ts';
 import { eventChannel, type BridgeEvents } from './channels.ts';
@@ -98,7 +98,13 @@ function start(): void {
     return picked.canceled ? [] : picked.filePaths;
   });
   const actions = createPhotoActions({ photoPath: (id) => client.call('photoPath', { id }), shell, clipboard });
-  createIpcRouter({ ipcMain, appOrigin: () => rendererOrigin, routes: [...contractRoutes(client.api), ...actionRoutes(actions, { chooseFolders })], log });
+  const trash = createTrashAction({ photoPath: (id) => client.call('photoPath', { id }), trashItem: (file) => shell.trashItem(file) });
+  createIpcRouter({
+    ipcMain,
+    appOrigin: () => rendererOrigin,
+    routes: [...contractRoutes(client.api), ...actionRoutes(actions, { chooseFolders }, trash)],
+    log,
+  });
   client.start();
 
   const commands = createAppCommands({

@@ -29,6 +29,8 @@ export interface DesktopActionsBridge {
   copyPath(id: number): Promise<void>;
   /** Asks the user for folders in the system dialog; resolves to [] when cancelled. */
   chooseFolders(): Promise<string[]>;
+  /** Moves the photos' files to the system trash (the window asked the user first); says which went and which could not. */
+  trash(ids: number[]): Promise<{ trashed: number[]; failed: Array<{ id: number; reason: string }> }>;
 }
 
 export interface PhotoSearchBridge extends PhotoSearchApi {

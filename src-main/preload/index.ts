@@ -71,6 +71,7 @@ const actions = {
   open: action('open'),
   copyPath: action('copyPath'),
   chooseFolders: () => unwrap<string[]>(actionChannel('chooseFolders'), {}),
+  trash: (ids) => unwrap(actionChannel('trash'), { ids }),
 } satisfies DesktopActionsBridge;
 
 function requirePhotoId(id: number): number {

@@ -127,6 +127,12 @@ function largeEngine(thumbnail: string) {
     index: () => new Promise<IndexProgress>((resolve) => (finishRun = resolve)),
     pauseIndexing: async () => current,
     resumeIndexing: async () => current,
+    // The sidebar and the lightbox ask for these; the stand-in library has no albums, labels or words.
+    albums: async () => [],
+    labels: async () => [],
+    categories: async () => [],
+    photoLabels: async () => [],
+    photoText: async () => ({ status: 'unread', reason: null, modelId: null, lines: [], matched: [] }),
   };
   const api = Object.fromEntries(
     Object.keys(operations).map((name) => [
@@ -214,7 +220,7 @@ describe('the library bar while indexing', () => {
     await page.getByTestId('progress-count').filter({ hasText: 'Looking for photos… 420 found' }).waitFor();
 
     stand.report(progress({ embedded: 250, photosPerSecond: 7.5, etaSeconds: 60 }));
-    await page.getByTestId('progress-count').filter({ hasText: '250 / 1,000 (25%)' }).waitFor();
+    await page.getByTestId('progress-count').filter({ hasText: 'Embedding 250 of 1,000 (25%)' }).waitFor();
     expect(await page.getByTestId('progress-bar').getAttribute('aria-valuenow')).toBe('25');
     expect(await page.getByTestId('progress-rate').textContent()).toBe('7.5 photos/s');
     expect(await page.getByTestId('progress-eta').textContent()).toBe('1 min left');
@@ -235,7 +241,7 @@ describe('the library bar while indexing', () => {
 
   it('reaches 100% and says it is done', async () => {
     stand.report(progress({ embedded: 990, failed: 10, photosPerSecond: 14, etaSeconds: 0 }));
-    await page.getByTestId('progress-count').filter({ hasText: '1,000 / 1,000 (100%)' }).waitFor();
+    await page.getByTestId('progress-count').filter({ hasText: 'Embedding 1,000 of 1,000 (100%)' }).waitFor();
     expect(await page.getByTestId('progress-bar').getAttribute('aria-valuenow')).toBe('100');
     stand.finish(progress({ phase: 'done', embedded: 990, failed: 10 }));
     const done = page.getByTestId('index-done');

@@ -236,6 +236,7 @@ export class PhotoSearchService implements PhotoSearchApi {
       return await change();
     } finally {
       this.writer.release();
+      this.searcher.forgetRankings();
     }
   }
 

@@ -54,6 +54,15 @@ export class LibrarySearch {
     return ranker;
   }
 
+  /**
+   * Drops the kept rankings: a write of this process that the version does not see (an
+   * album's members, a label correction, applied classifiers) may change any list.
+   */
+  forgetRankings(): void {
+    this.rankings.clear();
+    this.rankers.clear();
+  }
+
   /** What a ranking depends on: the model's vectors (generation, count), the photos, and other processes' commits. */
   private version(modelId: string): { key: string; embedded: number } {
     const stamp = this.store.embeddings.stamp(modelId);

@@ -28,7 +28,8 @@ export type EventListener<E extends EventName> = (data: ClientEvents[E]) => void
 
 /**
  * What only the desktop app can do: act on a photo's file (the main process finds
- * the file from the id) and ask the user for folders in the system's picker.
+ * the file from the id), move chosen files to the trash, and ask the user for folders
+ * in the system's picker.
  */
 export interface DesktopActions {
   reveal(id: number): Promise<void>;
@@ -36,6 +37,14 @@ export interface DesktopActions {
   copyPath(id: number): Promise<void>;
   /** The folders the user picked; empty when the dialog was cancelled. */
   chooseFolders(): Promise<string[]>;
+  /** Moves the photos' files to the system trash, after the user confirmed the list; nothing is deleted. */
+  trash(ids: number[]): Promise<TrashReport>;
+}
+
+/** What `trash` did: the photos whose files went to the trash, and those that could not, with why. */
+export interface TrashReport {
+  trashed: number[];
+  failed: Array<{ id: number; reason: string }>;
 }
 
 /**

@@ -27,6 +27,7 @@ export function createIpcClient(bridge: PhotoSearchClient): PhotoSearchClient {
     open: (id) => reshapingErrors(() => bridgeActions.open(id)),
     copyPath: (id) => reshapingErrors(() => bridgeActions.copyPath(id)),
     chooseFolders: () => reshapingErrors(() => bridgeActions.chooseFolders()),
+    trash: (ids) => reshapingErrors(() => bridgeActions.trash(ids)),
   };
   const pathForFile = bridge.pathForFile?.bind(bridge);
   return {

@@ -7,6 +7,7 @@
  */
 import type { QueryTerm, SearchInput } from '../../../src-main/core/api/contract.ts';
 import { formatPart, parseQuery, toSearchInput, type ParsedQuery, type QueryPart, type QueryProblem } from '../../../src-main/core/search/query-language.ts';
+import { isEmpty, type FeedbackChip } from './feedback.ts';
 
 /** A part of the query language, kept as its canonical text (formatPart). */
 export interface PartChip {
@@ -36,7 +37,7 @@ export interface FileChip {
   negative: boolean;
 }
 
-export type Chip = PartChip | ExampleChip | FileChip;
+export type Chip = PartChip | ExampleChip | FileChip | FeedbackChip;
 
 /** The values once each, in first-seen order. */
 export function unique<T>(values: Iterable<T>): T[] {
@@ -115,7 +116,7 @@ export type SearchRequest = Omit<SearchInput, 'k' | 'offset'>;
 /**
  * The search for a parsed query plus the box's own chips: toSearchInput's fields of the
  * contract (label: and album: as filters), the example chip's photos added to
- * like:/unlike:, and dropped files as file terms. When words and images are both given,
+ * like:/unlike:, the feedback chip's marks as `feedback`, and dropped files as file terms. When words and images are both given,
  * `imageShare` (0..1) balances them: image files get that share of the weight and the
  * description the rest; the examples, which the engine ranks with its cache model, get the
  * factor share / (1 - share) against the words (1 when even, at most 4). A weighted term
@@ -141,6 +142,8 @@ export function buildRequest(parsed: ParsedQuery, chips: readonly Chip[], imageS
     sort: q.sort,
   };
   if (q.description) request.description = q.description;
+  const feedback = chips.find((c): c is FeedbackChip => c.kind === 'feedback');
+  if (feedback && !isEmpty(feedback)) request.feedback = { up: [...feedback.up], down: [...feedback.down] };
   if (hasText && imageUnits > 0) request.descriptionWeight = 1 - imageShare;
   // The engine weighs the examples against the words by this factor (1: even), whatever the description's weight.
   if (like.length || unlike.length)
@@ -156,7 +159,9 @@ export function isListing(request: SearchRequest): boolean {
     (request.phrases?.length ?? 0) === 0 &&
     (request.dateWords?.length ?? 0) === 0 &&
     !request.examples?.like?.length &&
-    !request.examples?.unlike?.length
+    !request.examples?.unlike?.length &&
+    !request.feedback?.up?.length &&
+    !request.feedback?.down?.length
   );
 }
 

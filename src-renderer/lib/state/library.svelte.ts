@@ -161,6 +161,16 @@ export class LibraryState {
     await this.act(() => this.api.cancelIndexing({}));
   }
 
+  /** Turns reading words in photos on or off for this library: shown at once, then as the engine counts it. */
+  async setTextReading(enabled: boolean): Promise<void> {
+    const withReading = (textReading: LibraryStatus['textReading']) => {
+      if (this.status) this.status = { ...this.status, textReading };
+    };
+    if (this.status) withReading({ ...this.status.textReading, enabled });
+    const ok = await this.act(async () => withReading(await this.api.setTextReading({ enabled })));
+    if (!ok) await this.refresh();
+  }
+
   dismissError(): void {
     this.actionError = null;
   }

@@ -108,10 +108,13 @@ export class ResultsState {
   async search(request: SearchRequest, listing: boolean, text: string): Promise<void> {
     const key = JSON.stringify(request);
     if (key === this.requestKey && this.phase !== 'idle') return this.refresh();
+    // A thumbs-up or down re-ranks the same query: read again in place, the view, selection and lightbox staying.
+    const reranked = this.phase === 'ready' && this.request !== null && sameQueryBut(this.request, request, 'feedback');
     this.requestKey = key;
     this.request = request;
     this.requestListing = listing;
     this.requestText = text;
+    if (reranked) return this.refresh();
     const answer = ++this.answer;
     this.pages.forgetReads();
     this.wanted = [];
@@ -327,4 +330,9 @@ export class ResultsState {
   clearSelection(): void {
     this.selection = EMPTY_SELECTION;
   }
+}
+
+/** True when two requests differ at most in `field`. */
+function sameQueryBut(a: SearchRequest, b: SearchRequest, field: keyof SearchRequest): boolean {
+  return JSON.stringify({ ...a, [field]: undefined }) === JSON.stringify({ ...b, [field]: undefined });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createPhotoActions, oneDialogAtATime } from '../../../src-main/electron/actions.ts';
+import { createPhotoActions, createTrashAction, oneDialogAtATime, trashInput } from '../../../src-main/electron/actions.ts';
 
 function setup(openResult = '') {
   const shell = { showItemInFolder: vi.fn(), openPath: vi.fn(async () => openResult) };
@@ -53,5 +53,43 @@ describe('the folder picker', () => {
     expect(await choose()).toEqual([]);
     await expect(choose()).rejects.toThrow('no window');
     expect(await choose()).toEqual(['/b']);
+  });
+});
+
+describe('move to trash', () => {
+  function trashSetup(refuse: string | null = null) {
+    const paths: Record<number, string> = { 1: '/photos/a.jpg', 2: '/photos/b.jpg', 3: '/photos/c.jpg' };
+    const photoPath = vi.fn(async (id: number) => paths[id] ?? null);
+    const trashItem = vi.fn(async (file: string) => {
+      if (file === refuse) throw new Error('Permission denied');
+    });
+    return { photoPath, trashItem, trash: createTrashAction({ photoPath, trashItem }) };
+  }
+
+  it('moves the files the engine resolves the ids to, and only those, once each', async () => {
+    const { trashItem, trash } = trashSetup();
+    expect(await trash({ ids: [1, 3, 1] })).toEqual({ trashed: [1, 3], failed: [] });
+    expect(trashItem.mock.calls).toEqual([['/photos/a.jpg'], ['/photos/c.jpg']]);
+  });
+
+  it('reports an id the library does not know and a file the system refuses, and still moves the others', async () => {
+    const { trashItem, trash } = trashSetup('/photos/b.jpg');
+    const report = await trash({ ids: [9, 2, 3] });
+    expect(report.trashed).toEqual([3]);
+    expect(report.failed).toEqual([
+      { id: 9, reason: expect.stringContaining('not in the library') },
+      { id: 2, reason: expect.stringMatching(/b\.jpg.*Permission denied/) },
+    ]);
+    expect(trashItem).not.toHaveBeenCalledWith(expect.stringContaining('9'));
+  });
+
+  it.each([
+    ['paths instead of ids', { ids: ['/etc/passwd'] }],
+    ['an empty list', { ids: [] }],
+    ['a path beside the ids', { ids: [1], path: '/etc/passwd' }],
+    ['a negative id', { ids: [-1] }],
+    ['no list', {}],
+  ])('refuses %s at the boundary', (_name, payload) => {
+    expect(trashInput.safeParse(payload).success).toBe(false);
   });
 });

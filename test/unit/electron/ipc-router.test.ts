@@ -18,7 +18,8 @@ function setup() {
   };
   const chooseFolders = vi.fn(async () => ['/home/me/Pictures', '/media/usb/DCIM']);
   const log = vi.fn<(message: string) => void>();
-  const router = createIpcRouter({ ipcMain, appOrigin: () => APP, routes: [...contractRoutes(api), ...actionRoutes(actions, { chooseFolders })], log });
+  const trash = vi.fn(async ({ ids }: { ids: number[] }) => ({ trashed: ids, failed: [] }));
+  const router = createIpcRouter({ ipcMain, appOrigin: () => APP, routes: [...contractRoutes(api), ...actionRoutes(actions, { chooseFolders }, trash)], log });
   const app = eventFrom(topFrame(`${APP}/index.html`));
   const invoke = (channel: string, payload: unknown, event = app) => ipcMain.invoke(channel, event, payload) as Promise<IpcReply>;
   return { ipcMain, api, actionCalls, chooseFolders, log, router, app, invoke };
@@ -41,6 +42,7 @@ describe('IPC router: registration', () => {
       'photo-search:action:open',
       'photo-search:action:copyPath',
       'photo-search:action:chooseFolders',
+      'photo-search:action:trash',
     ];
     expect([...ipcMain.handlers.keys()].sort()).toEqual(expected.sort());
   });

@@ -53,7 +53,7 @@ describe('preload bridge', () => {
     const expected = [...Object.keys(operations), 'onEvent', 'thumbnailUrl', 'photoUrl', 'actions', 'pathForFile'];
     expect(Object.keys(bridge).sort()).toEqual(expected.sort());
     for (const name of Object.keys(operations)) expect(typeof bridge[name as keyof typeof operations]).toBe('function');
-    expect(Object.keys(bridge.actions).sort()).toEqual(['chooseFolders', 'copyPath', 'open', 'reveal']);
+    expect(Object.keys(bridge.actions).sort()).toEqual(['chooseFolders', 'copyPath', 'open', 'reveal', 'trash']);
   });
 
   it('calls each operation on its own channel and unwraps the reply', async () => {

@@ -57,17 +57,20 @@ describe('the IPC client', () => {
       open: vi.fn(async () => Promise.reject({ code: 'not-found', message: 'gone' })),
       copyPath: vi.fn(async () => {}),
       chooseFolders: vi.fn(async () => Promise.reject({ code: 'forbidden-sender', message: 'Only the app window may ask.' })),
+      trash: vi.fn(async (ids: number[]) => ({ trashed: ids, failed: [] })),
     };
     const client = createIpcClient(bridge({ actions }));
     await client.actions!.reveal(1);
     expect(actions.reveal).toHaveBeenCalledWith(1);
     await expect(client.actions!.open(1)).rejects.toMatchObject({ code: 'not-found', message: 'gone' });
     await expect(client.actions!.chooseFolders()).rejects.toBeInstanceOf(ApiError);
+    await expect(client.actions!.trash([4, 5])).resolves.toEqual({ trashed: [4, 5], failed: [] });
+    expect(actions.trash).toHaveBeenCalledWith([4, 5]);
   });
 
   it('passes the picked folders through', async () => {
     const chooseFolders = vi.fn(async () => ['/home/me/Pictures']);
-    const client = createIpcClient(bridge({ actions: { reveal: vi.fn(), open: vi.fn(), copyPath: vi.fn(), chooseFolders } }));
+    const client = createIpcClient(bridge({ actions: { reveal: vi.fn(), open: vi.fn(), copyPath: vi.fn(), chooseFolders, trash: vi.fn() } }));
     await expect(client.actions!.chooseFolders()).resolves.toEqual(['/home/me/Pictures']);
   });
 });

@@ -79,7 +79,7 @@ describe('App: the timeline', () => {
     expect((screen.getByTestId('sort-select') as HTMLSelectElement).value).toBe('newest');
   });
 
-  it('follows an index run: the list is read again, at most every two seconds, while photos are added', async () => {
+  it('follows an index run: the list and the photo count are read again, at most every two seconds, while photos are added', async () => {
     const api = fakeClient({ hits: HITS });
     await open(api, 'browser');
     await screen.findByTestId('results-grid');
@@ -90,8 +90,10 @@ describe('App: the timeline', () => {
       await vi.advanceTimersByTimeAsync(300);
     }
     expect(vi.mocked(api.search).mock.calls.length).toBe(before);
+    vi.mocked(api.status).mockResolvedValue({ ...(await api.status({})), photos: 50 });
     await vi.advanceTimersByTimeAsync(2000);
     expect(vi.mocked(api.search).mock.calls.length).toBe(before + 1);
+    expect(screen.getByTestId('photo-count').textContent).toBe('50 photos');
   });
 });
 

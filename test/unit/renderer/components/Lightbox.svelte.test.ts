@@ -147,6 +147,7 @@ describe('Lightbox', () => {
       open: vi.fn(async () => {}),
       copyPath: vi.fn(async () => {}),
       chooseFolders: vi.fn(async () => []),
+      trash: vi.fn(async () => ({ trashed: [], failed: [] })),
     };
     const { controls, tab } = setup(1, actions);
     const last = controls().at(-1)!;

@@ -166,6 +166,7 @@ export function fakeClient(opts: FakeLibrary = {}): FakeClient {
       open: vi.fn(async () => {}),
       copyPath: vi.fn(async () => {}),
       chooseFolders: vi.fn(async () => []),
+      trash: vi.fn(async (ids: number[]) => ({ trashed: ids, failed: [] })),
       ...opts.actions,
     };
   }
