@@ -10,7 +10,8 @@ Usage:
   photo-search duplicates [--threshold t]   groups of near-identical photos, the one to keep first (nothing is deleted)
   photo-search albums list                  smart albums; also: create <name> [--description d] [--like <id>...],
                                             show <album>, add <album> <photo id>..., remove <album> <photo id>..., delete <album>
-  photo-search text <photo>                 the words read in a photo, with confidences and outlines; text on|off
+  photo-search text <photo>                 the words read in a photo, with confidences and outlines; text on|off;
+                                            text model [<id>] lists the OCR models or reads with another (downloaded first)
   photo-search labels list                  the labels photos get; also: add <label>, remove <label>, show <photo id>,
                                             yes|no|reset <photo id> <label> (your correction wins over the model's)
   photo-search status                       folders, photos, model, index health, files that failed

@@ -64,6 +64,7 @@ const api = {
   findPhoto: (input) => call('findPhoto', input),
   photoText: (input) => call('photoText', input),
   setTextReading: (input) => call('setTextReading', input),
+  useTextModel: (input) => call('useTextModel', input),
 } satisfies PhotoSearchApi;
 
 const actions = {

@@ -116,7 +116,7 @@ function largeEngine(thumbnail: string) {
     failures: [],
     indexing: current,
     cpu: { model: 'Test CPU', arch: 'x64', flags: null, int8Kernel: 'exact' },
-    textReading: { enabled: true, read: 0, withText: 0, failed: 0 },
+    textReading: { enabled: true, model: 'pp-ocrv4-mobile', read: 0, withText: 0, failed: 0 },
   });
   const handlers: Partial<Record<OperationName, (input: never) => Promise<unknown>>> = {
     status: async () => status(),

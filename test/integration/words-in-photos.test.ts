@@ -62,7 +62,7 @@ describe('words in photos', () => {
   it('are read after the embeddings, as a step of their own, and status says how many photos were read', async () => {
     expect(steps.at(-1)).toBe('text');
     const status = await service.status();
-    expect(status.textReading).toEqual({ enabled: true, read: images.length + 1, withText: images.length, failed: 0 });
+    expect(status.textReading).toEqual({ enabled: true, model: 'pp-ocrv4-mobile', read: images.length + 1, withText: images.length, failed: 0 });
   });
 
   it.each([

@@ -458,6 +458,8 @@ export interface PhotoText {
 /** Reading words in photos: on or off for this library, and how far it has got. */
 export interface TextReadingStatus {
   enabled: boolean;
+  /** The OCR model that reads them (models/text/<id>.json): the built-in PP-OCRv4 unless another was chosen. */
+  model: string;
   /** Photos read (with or without text), photos in which text was found, photos whose reading failed. */
   read: number;
   withText: number;
@@ -564,6 +566,8 @@ export const operations = {
   photoText: { input: z.object({ id: photoId, query: z.string().trim().max(1000).optional() }) },
   /** Turns reading words in photos on or off for this library (it runs after the embeddings in every index run). */
   setTextReading: { input: z.object({ enabled: z.boolean() }) },
+  /** Reads words in photos with this OCR model from now on (downloaded first when it is not built in); photos are read again by it. */
+  useTextModel: { input: z.object({ id: modelId }) },
 } as const;
 
 export type OperationName = keyof typeof operations;
@@ -606,6 +610,7 @@ export interface OperationOutputs {
   findPhoto: PhotoSummary;
   photoText: PhotoText;
   setTextReading: TextReadingStatus;
+  useTextModel: TextReadingStatus;
 }
 
 export interface EngineEvents {

@@ -54,7 +54,7 @@ import { ModelIndex } from '../search/model-index.ts';
 import { LibrarySearch } from '../search/library-search.ts';
 import { TextReader } from '../text/reader.ts';
 import { searchPhotoText } from '../text/search-text.ts';
-import { findTextModelEntry, resolveTextModelFiles } from '../text/text-model.ts';
+import { findTextModelEntry, installTextModel, resolveTextModelFiles, type TextModelEntry } from '../text/text-model.ts';
 import { runTextStage } from '../text/text-stage.ts';
 import { LibraryStore } from '../store/library-store.ts';
 import { WriterLock, describeHolder } from '../store/writer-lock.ts';
@@ -87,6 +87,9 @@ interface ActiveModel {
 }
 
 /** The engine behind every front end: one library, one active model. */
+/** Library setting naming the OCR model chosen with useTextModel (absent: the catalog's default). */
+const TEXT_MODEL_SETTING = 'text-model';
+
 export class PhotoSearchService implements PhotoSearchApi {
   readonly events = new EngineEventBus();
   readonly paths: LibraryPaths;
@@ -430,7 +433,7 @@ export class PhotoSearchService implements PhotoSearchApi {
    */
   private async readWords(signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<void> {
     if (!this.store.photoText.enabled()) return;
-    const reader = await TextReader.open(resolveTextModelFiles(findTextModelEntry(), this.paths.textModels));
+    const reader = await TextReader.open(resolveTextModelFiles(this.textModel(), this.paths.textModels));
     try {
       await runTextStage(this.store, reader, { signal, onProgress: (p) => onProgress(p.done, p.total) });
     } finally {
@@ -611,7 +614,31 @@ export class PhotoSearchService implements PhotoSearchApi {
 
   private textReading(): TextReadingStatus {
     const counts = this.store.photoText.counts();
-    return { enabled: this.store.photoText.enabled(), read: counts.read, withText: counts.withText, failed: counts.failed };
+    return { enabled: this.store.photoText.enabled(), model: this.textModel().id, read: counts.read, withText: counts.withText, failed: counts.failed };
+  }
+
+  /** The OCR model this library reads words with: the one chosen with useTextModel, else the catalog's default. */
+  private textModel(): TextModelEntry {
+    return findTextModelEntry(this.store.setting(TEXT_MODEL_SETTING));
+  }
+
+  /**
+   * Chooses the OCR model that reads words in photos from the next index run on, which
+   * reads every photo again with it. A hub model is downloaded first (the models'
+   * downloader, checked against the SHA-256 its manifest states) unless it is installed.
+   * @throws InputError for an id the OCR catalog does not have; ModelError when the download fails or its files are missing
+   */
+  async useTextModel(input: OperationInput<'useTextModel'>): Promise<TextReadingStatus> {
+    const entry = findTextModelEntry(input.id);
+    let files: ReturnType<typeof resolveTextModelFiles>;
+    try {
+      files = resolveTextModelFiles(entry, this.paths.textModels);
+    } catch (err) {
+      if (!(err instanceof ModelError && err.code === 'model-missing' && 'hub' in entry.source)) throw err;
+      files = await installTextModel(entry, this.paths.textModels);
+    }
+    await this.asWriter('choosing the model that reads words in photos', () => this.store.setSetting(TEXT_MODEL_SETTING, files.entryId));
+    return this.textReading();
   }
 
   async setTextReading(input: OperationInput<'setTextReading'>): Promise<TextReadingStatus> {

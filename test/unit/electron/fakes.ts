@@ -92,7 +92,7 @@ export function fakeApi(): PhotoSearchApi & { calls: { name: OperationName; inpu
       failures: [],
       indexing: null,
       cpu: { model: 'Test CPU', arch: 'x64', flags: null, int8Kernel: 'exact' },
-      textReading: { enabled: true, read: 0, withText: 0, failed: 0 },
+      textReading: { enabled: true, model: 'pp-ocrv4-mobile', read: 0, withText: 0, failed: 0 },
     }),
     addFolders: answer('addFolders', []),
     forgetFolder: answer('forgetFolder', { removedPhotos: 0 }),
@@ -136,6 +136,7 @@ export function fakeApi(): PhotoSearchApi & { calls: { name: OperationName; inpu
     applyClassifiers: answer('applyClassifiers', { blend: 1, categories: [] }),
     findPhoto: answer('findPhoto', samplePhoto),
     photoText: answer('photoText', { status: 'unread', reason: null, modelId: null, lines: [], matched: [] }),
-    setTextReading: answer('setTextReading', { enabled: false, read: 0, withText: 0, failed: 0 }),
+    setTextReading: answer('setTextReading', { enabled: false, model: 'pp-ocrv4-mobile', read: 0, withText: 0, failed: 0 }),
+    useTextModel: answer('useTextModel', { enabled: true, model: 'pp-ocrv5-mobile', read: 0, withText: 0, failed: 0 }),
   };
 }

@@ -36,7 +36,7 @@ export function readyStatus(overrides: Partial<LibraryStatus> = {}): LibraryStat
     failures: [],
     indexing: null,
     cpu: { model: 'Test CPU', arch: 'x64', flags: null, int8Kernel: 'exact' },
-    textReading: { enabled: true, read: 0, withText: 0, failed: 0 },
+    textReading: { enabled: true, model: 'pp-ocrv4-mobile', read: 0, withText: 0, failed: 0 },
     ...overrides,
   };
 }
@@ -147,7 +147,8 @@ export function fakeClient(opts: FakeLibrary = {}): FakeClient {
     applyClassifiers: vi.fn(async () => ({ blend: 1, categories: [] })),
     findPhoto: vi.fn(async () => hit(1, '/photos/a.jpg')),
     photoText: vi.fn(async () => ({ status: 'unread' as const, reason: null, modelId: null, lines: [], matched: [] })),
-    setTextReading: vi.fn(async () => ({ enabled: false, read: 0, withText: 0, failed: 0 })),
+    setTextReading: vi.fn(async () => ({ enabled: false, model: 'pp-ocrv4-mobile', read: 0, withText: 0, failed: 0 })),
+    useTextModel: vi.fn(async () => ({ enabled: true, model: 'pp-ocrv5-mobile', read: 0, withText: 0, failed: 0 })),
     onEvent(name, listener) {
       const set = listeners.get(name) ?? new Set();
       listeners.set(name, set);
