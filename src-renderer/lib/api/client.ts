@@ -109,6 +109,7 @@ export const OPERATION_NAMES = [
   'findPhoto',
   'photoText',
   'setTextReading',
+  'useTextModel',
 ] as const satisfies readonly OperationName[];
 
 type MissingOperations = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;
