@@ -17,6 +17,7 @@ import { PhotoSearchService } from '../src-main/core/api/service.ts';
 import { loadModel } from '../src-main/core/models/clip-model.ts';
 import { OnnxClipModel } from '../src-main/core/models/clip-model.ts';
 import { queryTexts } from './assets/query-texts.ts';
+import { peakRssMB } from './peak-rss.ts';
 
 export interface ColdStart {
   /** PhotoSearchService.open to the first answered text query. */
@@ -50,7 +51,7 @@ if (mode === 'text') {
   const report: TextAlone = {
     unavoidableMs: performance.now() - started,
     rssMB: process.memoryUsage().rss / 2 ** 20,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    peakRssMB: peakRssMB(),
   };
   await model.dispose();
   console.log(JSON.stringify(report));
@@ -72,7 +73,7 @@ if (mode === 'text') {
     visionLoaded: model instanceof OnnxClipModel ? model.visionLoaded : true,
     hits: result.hits.length,
     indexRebuilt: index.openState.rebuilt,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    peakRssMB: peakRssMB(),
   };
   await service.close();
   console.log(JSON.stringify(report));

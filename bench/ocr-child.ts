@@ -8,6 +8,7 @@
  * words took, and the run's peak resident memory.
  */
 import { PhotoSearchService } from '../src-main/core/api/service.ts';
+import { peakRssMB } from './peak-rss.ts';
 
 export interface OcrRun {
   /** Start of the run to the end of the embedding stage, ms. */
@@ -35,7 +36,7 @@ const report: OcrRun = {
   embeddingMs: (embedded || performance.now()) - started,
   textMs: textStarted ? (textEnded || performance.now()) - textStarted : 0,
   photos: result.embedded,
-  peakRssMB: process.resourceUsage().maxRSS / 1024,
+  peakRssMB: peakRssMB(),
 };
 await service.close();
 console.log(JSON.stringify(report));
