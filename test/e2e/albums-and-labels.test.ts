@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PhotoSearchService } from '../../src-main/core/api/service.ts';
 import { BLEND_GRID } from '../../src-main/core/learn/heads/personal-heads.ts';
 import { startServer, type RunningServer } from '../../src-main/server/server.ts';
@@ -22,7 +22,7 @@ import { writeJpegScene } from '../fixtures/photos.ts';
 import { COLOURS, PATTERNS, type Colour, type Pattern } from '../fixtures/scenes.ts';
 import { writeTinyModel } from '../fixtures/tiny-model.ts';
 import { RENDERER_OUT, ensureRendererBuilt } from './build-renderer.ts';
-import { SCREENSHOTS, launchBrowser, openPage, screenshot, type WatchedPage } from './browser.ts';
+import { SCREENSHOTS, launchBrowser, openPage, type WatchedPage, sessionHooks } from './browser.ts';
 
 /** 17 photos of each colour and pattern. */
 const PHOTOS = 204;
@@ -128,16 +128,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(30_000);
 }, 600_000);
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await screenshot(page, `failed-albums-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await service?.close();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+sessionHooks('albums', () => ({ page, browser, server, service, cleanup: () => root && fs.rmSync(root, { recursive: true, force: true }) }));
 
 describe('a smart album from a name', () => {
   it('is made from the sidebar and fills itself with the photos that look like its name', async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach } from 'vitest';
 import { ROOT } from './build-renderer.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -51,4 +52,34 @@ export async function openPage(browser: Browser, opts: { colorScheme?: 'light' |
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** What an end-to-end file keeps open for its whole run; any part may be missing when its setup failed. */
+export interface SessionParts {
+  page?: Page;
+  browser?: Browser;
+  server?: { close(): Promise<unknown> };
+  service?: { close(): Promise<unknown> };
+  /** Removes the file's scratch folders. */
+  cleanup?: () => void;
+}
+
+/**
+ * The hooks every end-to-end file shares: a screenshot of the page, named
+ * `failed-<prefix>-<test>`, when a test fails; and after the last test the browser,
+ * the server and the engine closed, in that order, and the scratch folders removed.
+ * `parts` is called when a hook runs, so it sees what the file's beforeAll set up.
+ */
+export function sessionHooks(prefix: string, parts: () => SessionParts): void {
+  afterEach(async ({ task }) => {
+    const { page } = parts();
+    if (task.result?.state === 'fail' && page) await screenshot(page, `failed-${prefix}-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
+  });
+  afterAll(async () => {
+    const { browser, server, service, cleanup } = parts();
+    await browser?.close();
+    await server?.close();
+    await service?.close();
+    cleanup?.();
+  });
 }

@@ -7,14 +7,14 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PhotoSearchService } from '../../src-main/core/api/service.ts';
 import { writeOpenPage } from '../../src-main/server/open-page.ts';
 import { newToken } from '../../src-main/server/security.ts';
 import { startServer, type RunningServer } from '../../src-main/server/server.ts';
 import { createLibraryFixture, type LibraryFixture } from '../helpers/library-fixture.ts';
 import { RENDERER_OUT, ensureRendererBuilt } from './build-renderer.ts';
-import { launchBrowser, openPage, screenshot } from './browser.ts';
+import { launchBrowser, openPage, screenshot, sessionHooks } from './browser.ts';
 
 const TOKEN = newToken();
 
@@ -43,16 +43,7 @@ beforeAll(async () => {
   await page.getByTestId('library-bar').waitFor();
 });
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await service?.close();
-  fx?.cleanup();
-});
+sessionHooks('connection', () => ({ page, browser, server, service, cleanup: () => fx?.cleanup() }));
 
 describe('getting in', () => {
   it('opens from the private page serve writes, and keeps the token out of the address bar', async () => {

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DayRun, IndexProgress, LibraryStatus, OperationName, SearchHit, SearchInput, SearchResult } from '../../src-main/core/api/contract.ts';
 import { operations } from '../../src-main/core/api/contract.ts';
 import { EngineEventBus } from '../../src-main/core/api/events.ts';
@@ -20,7 +20,7 @@ import { LibraryError, MediaError } from '../../src-main/core/errors.ts';
 import type { ServedEngine } from '../../src-main/server/engine.ts';
 import { startServer, type RunningServer } from '../../src-main/server/server.ts';
 import { RENDERER_OUT, ensureRendererBuilt } from './build-renderer.ts';
-import { launchBrowser, openPage, screenshot, type WatchedPage } from './browser.ts';
+import { launchBrowser, openPage, screenshot, type WatchedPage, sessionHooks } from './browser.ts';
 
 const PHOTOS = 100_000;
 
@@ -200,15 +200,7 @@ beforeAll(async () => {
   await page.getByTestId('library-bar').waitFor();
 });
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+sessionHooks('large-library', () => ({ page, browser, server, cleanup: () => root && fs.rmSync(root, { recursive: true, force: true }) }));
 
 describe('the library bar while indexing', () => {
   it('shows the count, then progress with rate and ETA as events arrive', async () => {

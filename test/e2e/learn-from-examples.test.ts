@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SearchInput, SearchResult } from '../../src-main/core/api/contract.ts';
 import { PhotoSearchService } from '../../src-main/core/api/service.ts';
 import { startServer, type RunningServer } from '../../src-main/server/server.ts';
@@ -21,7 +21,7 @@ import { writeJpegScene } from '../fixtures/photos.ts';
 import type { Colour, Pattern } from '../fixtures/scenes.ts';
 import { writeTinyModel } from '../fixtures/tiny-model.ts';
 import { RENDERER_OUT, ensureRendererBuilt } from './build-renderer.ts';
-import { SCREENSHOTS, launchBrowser, openPage, screenshot, type WatchedPage } from './browser.ts';
+import { SCREENSHOTS, launchBrowser, openPage, type WatchedPage, sessionHooks } from './browser.ts';
 
 const SCENES = 180;
 const COLOURS: readonly Colour[] = ['red', 'green', 'blue'];
@@ -113,16 +113,7 @@ beforeAll(async () => {
   });
 }, 600_000);
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await screenshot(page, `failed-learn-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await service?.close();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+sessionHooks('learn', () => ({ page, browser, server, service, cleanup: () => root && fs.rmSync(root, { recursive: true, force: true }) }));
 
 describe('more like these', () => {
   it('turns three chosen photos into exactly one chip, "3 examples"', async () => {

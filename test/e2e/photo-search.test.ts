@@ -8,14 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PhotoSearchService } from '../../src-main/core/api/service.ts';
 import { startServer, type RunningServer } from '../../src-main/server/server.ts';
 import type { CorpusEntry } from '../fixtures/photos.ts';
 import { createLibraryFixture, type LibraryFixture } from '../helpers/library-fixture.ts';
 import { formatBytes } from '../../src-renderer/lib/format.ts';
 import { RENDERER_OUT, ensureRendererBuilt } from './build-renderer.ts';
-import { launchBrowser, openPage, screenshot, type WatchedPage } from './browser.ts';
+import { launchBrowser, openPage, screenshot, type WatchedPage, sessionHooks } from './browser.ts';
 
 let fx: LibraryFixture;
 let service: PhotoSearchService;
@@ -100,16 +100,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(30_000);
 });
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await screenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await service?.close();
-  fx?.cleanup();
-});
+sessionHooks('photo-search', () => ({ page, browser, server, service, cleanup: () => fx?.cleanup() }));
 
 describe('first launch', () => {
   it('explains the app and offers models to set up', async () => {

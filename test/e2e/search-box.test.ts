@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SearchInput } from '../../src-main/core/api/contract.ts';
 import { PhotoSearchService } from '../../src-main/core/api/service.ts';
 import { startServer, type RunningServer } from '../../src-main/server/server.ts';
@@ -21,7 +21,7 @@ import type { Colour, Pattern } from '../fixtures/scenes.ts';
 import { writeTinyModel } from '../fixtures/tiny-model.ts';
 import { dayLabel, monthLabel } from '../../src-renderer/lib/grid/grid-blocks.ts';
 import { RENDERER_OUT, ensureRendererBuilt } from './build-renderer.ts';
-import { SCREENSHOTS, launchBrowser, openPage, screenshot, type WatchedPage } from './browser.ts';
+import { SCREENSHOTS, launchBrowser, openPage, type WatchedPage, sessionHooks } from './browser.ts';
 
 const PHOTOS = 2000;
 /** Photos without a date in their EXIF: the app shows their file date. */
@@ -141,16 +141,7 @@ beforeAll(async () => {
   });
 }, 600_000);
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await screenshot(page, `failed-search-box-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await service?.close();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+sessionHooks('search-box', () => ({ page, browser, server, service, cleanup: () => root && fs.rmSync(root, { recursive: true, force: true }) }));
 
 describe('the timeline', () => {
   it('is what an empty box shows after indexing: every photo, newest first, under month and day headers', async () => {

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { IndexProgress } from '../../src-main/core/api/contract.ts';
 import { PhotoSearchService } from '../../src-main/core/api/service.ts';
 import { startServer, type RunningServer } from '../../src-main/server/server.ts';
@@ -20,7 +20,7 @@ import { writeJpegScene } from '../fixtures/photos.ts';
 import { missingFonts, writeTextImages } from '../fixtures/text-images.ts';
 import { writeTinyModel } from '../fixtures/tiny-model.ts';
 import { RENDERER_OUT, ensureRendererBuilt } from './build-renderer.ts';
-import { SCREENSHOTS, launchBrowser, openPage, screenshot, type WatchedPage } from './browser.ts';
+import { SCREENSHOTS, launchBrowser, openPage, type WatchedPage, sessionHooks } from './browser.ts';
 
 /** Few, because OCR is the slow part: the photo the test looks for and two that must rank below it. */
 const TEXT_IMAGES = ['screenshot-wifi', 'receipt-cafe-luna', 'sign-platform'];
@@ -124,16 +124,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(60_000);
 }, 600_000);
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await screenshot(page, `failed-words-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await service?.close();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
-});
+sessionHooks('words', () => ({ page, browser, server, service, cleanup: () => root && fs.rmSync(root, { recursive: true, force: true }) }));
 
 describe('indexing, watched from the page', () => {
   it('shows the organizing steps after the embeddings, reading words with its own count and bar', async () => {

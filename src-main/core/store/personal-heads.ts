@@ -33,8 +33,15 @@ export class PersonalHeadTables {
       .all() as StoredCategory[];
   }
 
+  /** Adds a category unless it exists. Its creation time is kept after every earlier one's, so two made in one millisecond still list in the order they were made. */
   ensureCategory(key: string, name: string): void {
-    this.db.prepare('INSERT INTO personal_categories (key, name, created_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING').run(key, name, Date.now());
+    this.db
+      .prepare(
+        `INSERT INTO personal_categories (key, name, created_at)
+           VALUES (?, ?, max(?, coalesce((SELECT max(created_at) + 1 FROM personal_categories), 0)))
+           ON CONFLICT (key) DO NOTHING`,
+      )
+      .run(key, name, Date.now());
   }
 
   deleteCategory(key: string): void {
