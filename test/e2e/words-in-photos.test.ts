@@ -136,16 +136,32 @@ describe('indexing, watched from the page', () => {
       if (p.phase === 'organizing' && p.step && steps.at(-1) !== p.step.name) steps.push(p.step.name);
     });
     const run = service.index({});
-    for (const [view, name] of [
-      [page, 'progress-reading-1280x720-light'],
-      [dark.view, 'progress-reading-2560x1440-dark'],
-    ] as const) {
-      // The step says what it does at once, and counts once it knows how many photos it will read.
-      const step = view.locator('[data-testid="progress-step"][data-step="text"]').filter({ hasText: / of 6$/ });
-      await step.waitFor({ timeout: 240_000 });
-      expect(await step.textContent()).toMatch(/^Reading words in photos \d of 6$/);
-      expect(await view.getByTestId('progress-bar').getAttribute('aria-valuenow')).toMatch(/^\d+$/);
-      await shot(view, name);
+    // Both pages watch at once, and each reads the step and its bar in one go: the step may last only a few seconds.
+    const seen = await Promise.all(
+      (
+        [
+          [page, 'progress-reading-1280x720-light'],
+          [dark.view, 'progress-reading-2560x1440-dark'],
+        ] as const
+      ).map(async ([view, name]) => {
+        // The step says what it does at once, and counts once it knows how many photos it will read.
+        const handle = await view.waitForFunction(
+          () => {
+            const step = document.querySelector('[data-testid="progress-step"][data-step="text"]');
+            const text = step?.textContent ?? '';
+            return / of 6$/.test(text) ? { text, value: document.querySelector('[data-testid="progress-bar"]')?.getAttribute('aria-valuenow') ?? null } : null;
+          },
+          undefined,
+          { timeout: 240_000, polling: 'raf' },
+        );
+        const watched = (await handle.jsonValue())!;
+        await shot(view, name);
+        return watched;
+      }),
+    );
+    for (const { text, value } of seen) {
+      expect(text).toMatch(/^Reading words in photos \d of 6$/);
+      expect(value).toMatch(/^\d+$/);
     }
     const final = await run;
     stop();
