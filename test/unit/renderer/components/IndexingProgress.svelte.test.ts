@@ -1,24 +1,11 @@
 import { render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { IndexProgress, IndexStep } from '../../../../src-main/core/api/contract.ts';
+import { startingProgress } from '../../../../src-main/core/indexer/progress.ts';
 import IndexingProgress from '../../../../src-renderer/components/IndexingProgress.svelte';
 
 function progress(overrides: Partial<IndexProgress>): IndexProgress {
-  return {
-    phase: 'embedding',
-    found: 2000,
-    toEmbed: 2000,
-    embedded: 0,
-    reused: 0,
-    removed: 0,
-    failed: 0,
-    unchanged: 0,
-    offline: [],
-    photosPerSecond: 0,
-    etaSeconds: null,
-    paused: false,
-    ...overrides,
-  };
+  return { ...startingProgress('embedding'), found: 2000, toEmbed: 2000, ...overrides };
 }
 
 function show(p: IndexProgress) {
