@@ -35,6 +35,15 @@ async function decodeAt(file: string, side: number): Promise<{ data: Uint8Array;
   return { data: raw.data, width: raw.info.width, height: raw.info.height };
 }
 
+/** A folder of hard links to `files` under the photo cache, made afresh. */
+function linkedFolder(name: string, files: readonly string[]): string {
+  const folder = path.join(cachePaths.photos, name);
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(folder, { recursive: true });
+  for (const file of files) fs.linkSync(file, path.join(folder, path.basename(file)));
+  return folder;
+}
+
 function median(times: readonly number[]): number {
   const sorted = [...times].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -93,7 +102,7 @@ export async function ocrSection(ctx: BenchContext): Promise<SectionResult> {
     }
     rec.add('textless-ms', 'Reading a 12 MP photo without text (decode at 480 px + detector probe), per photo', 'ms', readMs);
     rec.add('embed-ms', 'Embedding a 12 MP photo with the ViT-B/32-shaped model (decode + its batch of 8)', 'ms', embedMs);
-    rec.add('textless-ratio', 'Reading a photo without text / embedding it', 'x', ratios, { atMost: 1 });
+    rec.add('textless-ratio', 'Reading a photo without text / embedding it, one photo at a time', 'x', ratios);
     rec.add(
       'textless-rate',
       'OCR throughput, 12 MP photos without text',
@@ -113,14 +122,14 @@ export async function ocrSection(ctx: BenchContext): Promise<SectionResult> {
 
   const on: OcrRun[] = [];
   const off: OcrRun[] = [];
-  const folder = path.join(cachePaths.photos, 'ocr-index-run');
-  fs.rmSync(folder, { recursive: true, force: true });
-  fs.mkdirSync(folder, { recursive: true });
-  for (const file of [...photos.files, ...textImages]) fs.linkSync(file, path.join(folder, path.basename(file)));
+  const textless: OcrRun[] = [];
+  const mixedFolder = linkedFolder('ocr-index-run', [...photos.files, ...textImages]);
+  const textlessFolder = linkedFolder('ocr-textless-run', photos.files);
   for (let r = 0; r < opts.runs; r++) {
-    for (const [reading, into] of [
-      ['off', off],
-      ['on', on],
+    for (const [folder, reading, into] of [
+      [mixedFolder, 'off', off],
+      [mixedFolder, 'on', on],
+      [textlessFolder, 'on', textless],
     ] as const) {
       const library = fs.mkdtempSync(path.join(os.tmpdir(), 'photo-search-bench-ocr-'));
       try {
@@ -130,6 +139,13 @@ export async function ocrSection(ctx: BenchContext): Promise<SectionResult> {
       }
     }
   }
+  rec.add(
+    'textless-stage-ratio',
+    'Index run of 12 MP photos without text: text step / embedding stage, per photo',
+    'x',
+    textless.map((t) => t.textMs / t.embeddingMs),
+    { atMost: 1 },
+  );
   const slowdown = on.map((o, i) => o.embeddingMs / off[i].embeddingMs);
   rec.add('embedding-slowdown', 'Embedding stage with reading on / off (reading runs after it)', 'x', slowdown, { atMost: 1.1 });
   rec.add(
@@ -154,7 +170,12 @@ export async function ocrSection(ctx: BenchContext): Promise<SectionResult> {
   );
   rec.note(
     `Index runs: ${photos.files.length + textImages.length} photos (${textImages.length} with text) into a new library per run, each in its own process ` +
-      '(bench/ocr-child.ts) so that its peak RSS is its own.',
+      '(bench/ocr-child.ts) so that its peak RSS is its own; the embedding stage is timed from its start to the organizing phase.',
+  );
+  rec.note(
+    `The target on reading photos without text is taken from index runs of the ${photos.files.length} 12 MP photos alone, as the stages run: the embedding ` +
+      'stage decodes ahead and batches the model on both cores, the text step decodes the next photo while the detector probes this one. The one-at-a-time ' +
+      "figures above overlap nothing: they are each photo's own cost, not the stages' throughput.",
   );
   return rec.result;
 }
