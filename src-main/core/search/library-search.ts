@@ -76,12 +76,23 @@ export class LibrarySearch {
     return this.cameraNames.names;
   }
 
-  private sample(model: ClipModel, index: ModelIndex, embedded: number): LibrarySample {
+  /**
+   * Does now what the first query of a model would otherwise do before it is answered:
+   * draws the library sample and reads the camera names. Meant for while the model's
+   * text encoder loads (on a worker thread).
+   */
+  prepare(model: Pick<ClipModel, 'id' | 'dim'>, index: ModelIndex): void {
+    const version = this.version(model.id);
+    this.sample(model, index, version.embedded);
+    this.cameras(version.key);
+  }
+
+  private sample(model: Pick<ClipModel, 'id' | 'dim'>, index: ModelIndex, embedded: number): LibrarySample {
     let sample = this.samples.get(model.id);
     if (!sample || sample.isStale(embedded)) {
       // From the index's vectors in memory: listing the ids and reading 4,096 scattered rows from SQLite cost about 500 ms at 100,000 photos.
       const from = {
-        ids: () => Array.from(index.vectors.idsView()).sort((a, b) => a - b),
+        ids: () => Array.from(Float64Array.from(index.vectors.idsView()).sort()),
         read: (ids: number[]) =>
           new Map(
             ids.flatMap((id): Array<[number, Float32Array]> => {

@@ -149,13 +149,24 @@ export class HalfMatrix {
    * into one float64 key, so 100,000 scores sort in a few milliseconds.
    */
   scoreIds(query: Float32Array, ids: Iterable<number>): ScoredId[] {
-    const byId = [...new Set(ids)].filter((id) => this.rowOf(id) !== undefined).sort((a, b) => a - b);
-    if (byId.length > MAX_PACKED) return this.scoreIdsSlowly(query, byId);
-    const rows = Int32Array.from(byId, (id) => this.rowOf(id)!);
-    const scores = this.scoresOfRows(query, rows);
+    // Held ids once each, ascending: a typed array sorts natively, where a comparator sort of 10,000 ids took milliseconds.
+    const all = Float64Array.from(ids).sort();
+    const byId = new Float64Array(all.length);
+    const rows = new Int32Array(all.length);
+    let n = 0;
+    for (let i = 0; i < all.length; i++) {
+      const id = all[i];
+      if (n > 0 && byId[n - 1] === id) continue;
+      const row = this.rowOf(id);
+      if (row === undefined) continue;
+      byId[n] = id;
+      rows[n++] = row;
+    }
+    const scores = this.scoresOfRows(query, rows.subarray(0, n));
+    if (n > MAX_PACKED) return Array.from(scores, (score, i): ScoredId => ({ id: byId[i], score })).sort((a, b) => b.score - a.score || a.id - b.id);
     const bits = new Uint32Array(scores.buffer, scores.byteOffset, scores.length);
-    const keys = new Float64Array(byId.length);
-    for (let i = 0; i < keys.length; i++) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
       const b = bits[i];
       // Larger floats get smaller keys: flip a positive float's sign bit, all bits of a negative one, then invert.
       const ordered = (b & 0x80000000 ? ~b : b | 0x80000000) >>> 0;
@@ -166,14 +177,6 @@ export class HalfMatrix {
       const i = key % MAX_PACKED;
       return { id: byId[i], score: scores[i] };
     });
-  }
-
-  private scoreIdsSlowly(query: Float32Array, byId: number[]): ScoredId[] {
-    const scores = this.scoresOfRows(
-      query,
-      Int32Array.from(byId, (id) => this.rowOf(id)!),
-    );
-    return byId.map((id, i): ScoredId => ({ id, score: scores[i] })).sort((a, b) => b.score - a.score || a.id - b.id);
   }
 
   /** The `k` best rows for `query` among those `accept` lets through (all by default), best first. */

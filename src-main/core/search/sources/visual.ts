@@ -176,8 +176,27 @@ export class VisualSource {
       const score = dot(this.query.vector, v);
       return this.keep(c.id, score) ? [{ id: c.id, score }] : [];
     });
-    return [...rescored, ...candidates.slice(RESCORED)].sort(byScore);
+    return mergeSorted(rescored.sort(byScore), candidates.slice(RESCORED));
   }
+}
+
+/**
+ * `head` and `tail`, each best first, as one list best first: a merge, where sorting
+ * the whole of an exact scan's list again cost milliseconds. A tail out of order (a
+ * graph's ties) is sorted first.
+ */
+function mergeSorted(head: readonly Scored[], tail: Scored[]): Scored[] {
+  for (let i = 1; i < tail.length; i++) {
+    if (byScore(tail[i - 1], tail[i]) > 0) {
+      tail.sort(byScore);
+      break;
+    }
+  }
+  const out = new Array<Scored>(head.length + tail.length);
+  let h = 0;
+  let t = 0;
+  for (let o = 0; o < out.length; o++) out[o] = t >= tail.length || (h < head.length && byScore(head[h], tail[t]) <= 0) ? head[h++] : tail[t++];
+  return out;
 }
 
 function byScore(a: Scored, b: Scored): number {
