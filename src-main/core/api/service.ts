@@ -154,10 +154,11 @@ export class PhotoSearchService implements PhotoSearchApi {
     // on a thread of its own so that queries are answered while it runs.
     const identity = await identifyModel(dir);
     const early = identity ? openIndex(identity) : null;
+    // The text encoder loads on its own thread: meanwhile the first query's preparations are made here.
     // Awaited below; a failure while the encoder loads must not count as unhandled.
-    early?.catch(() => undefined);
+    early?.then((index) => this.searcher.prepare(identity!, index)).catch(() => undefined);
     try {
-      const model = await loadModel(dir, { intraOpThreads: this.opts.intraOpThreads, vision: 'lazy', visionInWorker: true });
+      const model = await loadModel(dir, { intraOpThreads: this.opts.intraOpThreads, vision: 'lazy', visionInWorker: true, textInWorker: true });
       const index = early && identity?.id === model.id ? await early : await openIndex(model);
       return { model, index };
     } catch (err) {

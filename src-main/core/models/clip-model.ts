@@ -1,13 +1,14 @@
 import os from 'node:os';
 import path from 'node:path';
-import type * as ort from 'onnxruntime-node';
 import { InputError, ModelError, errorMessage } from '../errors.ts';
 import { readModelConfig } from './config.ts';
 import { weightsFingerprint } from './identity.ts';
 import { detectModelLayout, type ModelFiles } from './layout.ts';
 import { preprocessVersion } from './preprocess.ts';
 import { openImageSession, openImageSessionInWorker, type ImageSession } from './image-session.ts';
-import { idTensor, openSession, textIo, type TextIo } from './session.ts';
+import type { RawTensor } from './session-worker.ts';
+import { idTensor } from './session.ts';
+import { openTextSession, type TextSession } from './text-session.ts';
 import { TextTokenizer, type TokenBatch } from './tokenizer.ts';
 import type { ClipModel, LoadModelOptions, PreprocessSpec } from './types.ts';
 
@@ -50,7 +51,7 @@ export class OnnxClipModel implements ClipModel {
     vision: Vision | null,
     /** Opens the image encoder; loadModel's checks of its input size and output dimension included. */
     private readonly openVision: () => Promise<Vision>,
-    private readonly text: { session: ort.InferenceSession; io: TextIo },
+    private readonly text: TextSession,
     private readonly tokenizer: TextTokenizer,
     /** Pad every text to this length instead of to the longest in its batch. */
     private readonly padTo: number | undefined,
@@ -130,10 +131,9 @@ export class OnnxClipModel implements ClipModel {
       const batch = this.tokenize(texts.slice(start, start + TEXT_CHUNK));
       const dims = [batch.count, batch.length];
       const { ids, mask } = this.text.io;
-      const feeds: Record<string, ort.Tensor> = { [ids.name]: idTensor(batch.ids, ids.type, dims) };
+      const feeds: Record<string, RawTensor> = { [ids.name]: idTensor(batch.ids, ids.type, dims) };
       if (mask) feeds[mask.name] = idTensor(batch.attentionMask, mask.type, dims);
-      const { session, io } = this.text;
-      rows.push(...(await this.run(this.files.text, io.output, batch.count, async () => (await session.run(feeds, [io.output]))[io.output])));
+      rows.push(...(await this.run(this.files.text, this.text.io.output, batch.count, () => this.text.run(feeds))));
     }
     return rows;
   }
@@ -142,7 +142,7 @@ export class OnnxClipModel implements ClipModel {
     if (this.disposed) return;
     this.disposed = true;
     const vision = await this.vision?.catch(() => null);
-    await Promise.all([vision?.release(), this.text.session.release()]);
+    await Promise.all([vision?.release(), this.text.release()]);
   }
 }
 
@@ -159,10 +159,14 @@ export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promi
   const config = await readModelConfig(files);
   const threads = opts.intraOpThreads ?? os.availableParallelism();
   const spec = config.preprocess;
-  const textSession = await openSession(files.text, files.dir, threads, 'queries');
+  // With the encoder on a worker, the tokenizer (tens of milliseconds of JavaScript) is read while it loads.
+  const textOpening = openTextSession(files.text, files.dir, threads, opts.textInWorker === true);
+  const tokenizerLoading = TextTokenizer.load(files, config.contextLength ?? DEFAULT_CONTEXT_LENGTH);
+  tokenizerLoading.catch(() => undefined);
+  const textSession = await textOpening;
   let vision: Vision | null = null;
   try {
-    const text = textIo(textSession, files.text, files.dir);
+    const text = textSession.io;
     const openVision = async (dim: number | undefined): Promise<Vision> => {
       const session = await (opts.visionInWorker ? openImageSessionInWorker : openImageSession)(files.vision, files.dir, threads);
       try {
@@ -192,23 +196,11 @@ export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promi
       throw new ModelError('model-invalid', files.dir, `${files.dir}: text embeddings have ${text.dim} dimensions, expected ${dim}`);
     }
     const contextLength = text.sequence ?? config.contextLength ?? DEFAULT_CONTEXT_LENGTH;
-    const tokenizer = await TextTokenizer.load(files, contextLength);
+    const tokenizer = (await tokenizerLoading).withContextLength(contextLength);
     // The weights alone name the model: moving or renaming its folder must not orphan the library's embeddings.
     const id = `${dim}d-${await weightsFingerprint([files.vision, files.text], files.dir)}`;
     const padTo = text.sequence ?? (config.padToContext ? contextLength : undefined);
-    return new OnnxClipModel(
-      id,
-      files.dir,
-      dim,
-      spec,
-      contextLength,
-      files,
-      vision,
-      () => openVision(dim),
-      { session: textSession, io: text },
-      tokenizer,
-      padTo,
-    );
+    return new OnnxClipModel(id, files.dir, dim, spec, contextLength, files, vision, () => openVision(dim), textSession, tokenizer, padTo);
   } catch (err) {
     await Promise.all([vision?.release(), textSession.release()]);
     throw err;

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { ModelError, errorMessage } from '../errors.ts';
+import type { RawTensor, SessionMeta } from './session-worker.ts';
 
 type TensorMetadata = ort.InferenceSession.TensorValueMetadata;
 export type IdType = 'int64' | 'int32';
@@ -35,18 +36,23 @@ export type SessionUse = 'batches' | 'queries';
  */
 export async function openSession(file: string, dir: string, intraOpThreads: number, use: SessionUse = 'batches'): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(file, {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: use === 'queries' ? 'extended' : 'all',
-      intraOpNumThreads: intraOpThreads,
-      ...(use === 'queries' ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
-    });
+    return await ort.InferenceSession.create(file, sessionOptions(intraOpThreads, use));
   } catch (err) {
     throw new ModelError('model-invalid', dir, `${file} is not a loadable ONNX model: ${errorMessage(err)}`, { cause: err });
   }
 }
 
-function tensorMeta(session: ort.InferenceSession, name: string, kind: 'input' | 'output', file: string, dir: string): TensorMetadata {
+/** The session options openSession uses, for a session opened elsewhere (session-worker.ts). */
+export function sessionOptions(intraOpThreads: number, use: SessionUse): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: use === 'queries' ? 'extended' : 'all',
+    intraOpNumThreads: intraOpThreads,
+    ...(use === 'queries' ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+  };
+}
+
+function tensorMeta(session: SessionMeta, name: string, kind: 'input' | 'output', file: string, dir: string): TensorMetadata {
   const list = kind === 'input' ? session.inputMetadata : session.outputMetadata;
   const meta = list.find((m) => m.name === name);
   if (!meta?.isTensor) throw new ModelError('model-invalid', dir, `${file}: ${kind} ${name} is not a tensor`);
@@ -80,7 +86,7 @@ function embeddingDim(meta: TensorMetadata, file: string, dir: string): number |
   return fixed(meta.shape[1]);
 }
 
-export function visionIo(session: ort.InferenceSession, file: string, dir: string): VisionIo {
+export function visionIo(session: SessionMeta, file: string, dir: string): VisionIo {
   const input = pick(session.inputNames, ['pixel_values', 'image'], 'image input', file, dir);
   const output = pick(session.outputNames, ['image_embeds', 'embedding', 'embeddings'], 'image embedding output', file, dir);
   const inMeta = tensorMeta(session, input, 'input', file, dir);
@@ -101,7 +107,7 @@ export function visionIo(session: ort.InferenceSession, file: string, dir: strin
   };
 }
 
-export function textIo(session: ort.InferenceSession, file: string, dir: string): TextIo {
+export function textIo(session: SessionMeta, file: string, dir: string): TextIo {
   const idsName = pick(session.inputNames, ['input_ids', 'text'], 'token id input', file, dir);
   const maskName = session.inputNames.includes('attention_mask') ? 'attention_mask' : undefined;
   const unknown = session.inputNames.filter((n) => n !== idsName && n !== maskName);
@@ -123,9 +129,10 @@ export function textIo(session: ort.InferenceSession, file: string, dir: string)
   };
 }
 
-export function idTensor(values: Int32Array, type: IdType, dims: readonly number[]): ort.Tensor {
-  if (type === 'int32') return new ort.Tensor('int32', values, dims);
+/** Token ids (or a mask) as the text graph takes them: `dims` [batch, sequence] of int64 or int32. */
+export function idTensor(values: Int32Array, type: IdType, dims: readonly number[]): RawTensor {
+  if (type === 'int32') return { type, data: values, dims };
   const wide = new BigInt64Array(values.length);
   for (let i = 0; i < values.length; i++) wide[i] = BigInt(values[i]);
-  return new ort.Tensor('int64', wide, dims);
+  return { type, data: wide, dims };
 }

@@ -46,6 +46,11 @@ export class TextTokenizer {
     readonly padId: number,
   ) {}
 
+  /** The same tokenizer for a model whose context is `contextLength` tokens. */
+  withContextLength(contextLength: number): TextTokenizer {
+    return contextLength === this.contextLength ? this : new TextTokenizer(this.tokenizer, contextLength, this.padId);
+  }
+
   static async load(files: ModelFiles, contextLength: number): Promise<TextTokenizer> {
     const json = await readJsonFile(files.tokenizer, files.dir);
     const config = (files.tokenizerConfig ? await readJsonFile(files.tokenizerConfig, files.dir) : {}) as Record<string, unknown>;

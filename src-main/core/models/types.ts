@@ -30,6 +30,12 @@ export interface LoadModelOptions {
    * `serve`) would otherwise make each query wait for the batch in the model.
    */
   visionInWorker?: boolean;
+  /**
+   * Load and run the text encoder on a worker thread: loading it (most of a cold start)
+   * then leaves the event loop free to read the library's vectors meanwhile; each query
+   * pays a message to the worker and back.
+   */
+  textInWorker?: boolean;
 }
 
 export interface ClipModel {

@@ -54,3 +54,35 @@ describe('the image encoder on a worker thread', () => {
     }
   });
 });
+
+describe('the text encoder on a worker thread', () => {
+  it('gives the same embeddings as on the main thread, one query or a batch', async () => {
+    const here = await loadModel(dir, { intraOpThreads: 1, vision: 'lazy' });
+    const there = await loadModel(dir, { intraOpThreads: 1, vision: 'lazy', textInWorker: true });
+    try {
+      expect(await there.encodeTexts(['red circle'])).toEqual(await here.encodeTexts(['red circle']));
+      const batch = ['blue square', 'a green stripe on white', 'red'];
+      expect(await there.encodeTexts(batch)).toEqual(await here.encodeTexts(batch));
+      expect((there as OnnxClipModel).visionLoaded).toBe(false);
+    } finally {
+      await Promise.all([here.dispose(), there.dispose()]);
+    }
+  });
+
+  it('says which file is broken when the text encoder cannot load', async () => {
+    const broken = await dirs.make();
+    await writeTinyModel(broken);
+    await writeFile(path.join(broken, 'onnx', 'text_model.onnx'), 'not a model');
+    const err = await loadModel(broken, { intraOpThreads: 1, vision: 'lazy', textInWorker: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelError);
+    expect((err as ModelError).message).toMatch(/text_model\.onnx is not a loadable ONNX model/);
+  });
+
+  it('stops answering once the model is unloaded, with a message that says so', async () => {
+    const model = await loadModel(dir, { intraOpThreads: 1, vision: 'lazy', textInWorker: true });
+    await model.dispose();
+    const err = await model.encodeTexts(['red circle']).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelError);
+    expect((err as ModelError).message).toMatch(/unloaded/);
+  });
+});
