@@ -140,6 +140,7 @@ describe('a smart album from a name', () => {
     await toggle.click();
     await page.getByTestId('album-new').click();
     await page.getByTestId('new-album-name').fill('red');
+    await shots('new-album-dialog');
     await page.getByTestId('new-album-create').click();
     await page.getByTestId('new-album').waitFor({ state: 'detached' });
 
@@ -233,6 +234,7 @@ describe('a personal category', () => {
     await page.getByTestId('selection-count').filter({ hasText: '4 selected' }).waitFor();
     await page.getByTestId('tag-selected').click();
     await page.getByTestId('tag-name').fill('Sunny');
+    await shots('tag-dialog');
     await page.getByTestId('tag-submit').click();
     await page.getByTestId('tag-dialog').waitFor({ state: 'detached' });
 
