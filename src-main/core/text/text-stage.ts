@@ -42,10 +42,20 @@ const PROGRESS_INTERVAL_MS = 250;
 /** Text-heavy photos take a second or more each: what was read is written at least this often, so a stop loses little. */
 const FLUSH_MS = 5000;
 const RATE_WINDOW_MS = 10_000;
+/**
+ * Photos opened and decoded small ahead of the one being read. The detector holds the
+ * event loop while it runs (onnxruntime-node runs synchronously), and opening and
+ * decoding a photo takes several turns of it (open, stat, read, header, EXIF, decode):
+ * with one photo ahead each turn waited for a detector pass, and the decodes hardly
+ * overlapped the reading. Measured on 48 12 MP photos without text, 2 cores: 104 ms
+ * per photo with one ahead, 77 with four, 70 with eight. Only the small decodes are
+ * held (0.5 MB each).
+ */
+const OPEN_AHEAD = 8;
 
 type Outcome = { job: TextJob; reading: TextReading } | { job: TextJob; code: string; reason: string };
-/** A photo opened and decoded small, for the early exit; `opened` decodes again at full size if needed. */
-type Probed = { opened: OpenedImage; small: RgbImage } | { code: string; reason: string };
+/** A photo decoded small, for the early exit (the file is opened again for a full reading: no photo's bytes are held meanwhile). */
+type Probed = { small: RgbImage } | { code: string; reason: string };
 
 function failure(err: unknown): { code: string; reason: string } {
   if (err instanceof PhotoSearchError) {
@@ -55,17 +65,16 @@ function failure(err: unknown): { code: string; reason: string } {
   return { code: 'decode-failed', reason: errorMessage(err) };
 }
 
-/** Decodes a fresh copy of the opened pipeline with its long side at most `side` px (never enlarged). */
+/** Decodes the opened photo with its long side at most `side` px (never enlarged). */
 async function decodeAt(opened: OpenedImage, side: number): Promise<RgbImage> {
-  const raw = await decodeToRaw({ ...opened, image: opened.image.clone() }, (image) => image.resize(side, side, { fit: 'inside', withoutEnlargement: true }));
+  const raw = await decodeToRaw(opened, (image) => image.resize(side, side, { fit: 'inside', withoutEnlargement: true }));
   return { data: raw.data, width: raw.info.width, height: raw.info.height };
 }
 
 async function openSmall(job: TextJob, opts: TextStageOptions): Promise<Probed> {
   opts.onDecodeStart?.(job.path);
   try {
-    const opened = await openImage(job.path, opts.limits);
-    return { opened, small: await decodeAt(opened, PROBE_SIDE) };
+    return { small: await decodeAt(await openImage(job.path, opts.limits), PROBE_SIDE) };
   } catch (err) {
     return failure(err);
   } finally {
@@ -76,16 +85,16 @@ async function openSmall(job: TextJob, opts: TextStageOptions): Promise<Probed> 
 /**
  * Reads one photo: the early exit on a decode at PROBE_SIDE px (JPEG shrink-on-load makes
  * it about as cheap as the embedding's own decode), and only when that finds something
- * shaped like text, a second decode at OCR_INPUT_SIDE px and the full reading.
+ * shaped like text, the photo opened again, decoded at OCR_INPUT_SIDE px and read in full.
  */
 async function readPhoto(job: TextJob, probed: Probed, reader: PhotoTextReader, opts: TextStageOptions): Promise<Outcome> {
-  if (!('opened' in probed)) return { job, ...probed };
+  if (!('small' in probed)) return { job, ...probed };
   try {
     if (!(await reader.mayHoldText(probed.small))) return { job, reading: { modelId: reader.modelId, lines: [] } };
     opts.onDecodeStart?.(job.path);
     let full: RgbImage;
     try {
-      full = await decodeAt(probed.opened, OCR_INPUT_SIDE);
+      full = await decodeAt(await openImage(job.path, opts.limits), OCR_INPUT_SIDE);
     } finally {
       opts.onDecodeEnd?.(job.path);
     }
@@ -99,7 +108,7 @@ async function readPhoto(job: TextJob, probed: Probed, reader: PhotoTextReader, 
  * The words-in-photos stage of an indexing run, meant to follow the embedding stage:
  * drops the text of contents no photo shows any more, then reads every photo whose
  * content has no text from `reader`'s model (PhotoTextTable.toRead), EXIF-oriented, the
- * next one opened and decoded small while the current one is read (see readPhoto), and
+ * next ones opened and decoded small while the current one is read (see readPhoto), and
  * writes the results in transactions of up to `batchSize` photos. A photo that cannot be
  * decoded or read is recorded with its reason and the run goes on; stopping (signal)
  * keeps what was read.
@@ -151,12 +160,17 @@ export async function runTextStage(store: LibraryStore, reader: PhotoTextReader,
 
   emit(true);
   if (jobs.length > 0) await reader.ready();
-  let next: Promise<Probed> | null = jobs.length > 0 ? openSmall(jobs[0], opts) : null;
-  for (let i = 0; i < jobs.length && next; i++) {
+  const ahead: Array<Promise<Probed>> = [];
+  let opened = 0;
+  const openAhead = () => {
+    while (opened < jobs.length && ahead.length < OPEN_AHEAD) ahead.push(openSmall(jobs[opened++], opts));
+  };
+  openAhead();
+  for (let i = 0; i < jobs.length; i++) {
     await opts.gate?.();
     if (opts.signal?.aborted) break;
-    const probed = await next;
-    next = i + 1 < jobs.length ? openSmall(jobs[i + 1], opts) : null;
+    const probed = await ahead.shift()!;
+    openAhead();
     const outcome = await readPhoto(jobs[i], probed, reader, opts);
     batch.push(outcome);
     progress.done++;
@@ -165,8 +179,8 @@ export async function runTextStage(store: LibraryStore, reader: PhotoTextReader,
     if (batch.length >= batchSize || Date.now() - flushedAt >= FLUSH_MS) flush();
     emit();
   }
-  // A decode started ahead for a photo the run stopped before: let it end, so none outlives the run.
-  await next;
+  // Decodes started ahead for photos the run stopped before: let them end, so none outlives the run.
+  await Promise.all(ahead);
   flush();
   progress.phase = opts.signal?.aborted ? 'cancelled' : 'done';
   emit(true);
