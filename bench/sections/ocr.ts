@@ -174,7 +174,7 @@ export async function ocrSection(ctx: BenchContext): Promise<SectionResult> {
   );
   rec.note(
     `The target on reading photos without text is taken from index runs of the ${photos.files.length} 12 MP photos alone, as the stages run: the embedding ` +
-      'stage decodes ahead and batches the model on both cores, the text step decodes the next photo while the detector probes this one. The one-at-a-time ' +
+      'stage decodes ahead and batches the model on both cores, the text step decodes the next photos (eight ahead) while the detector probes this one. The one-at-a-time ' +
       "figures above overlap nothing: they are each photo's own cost, not the stages' throughput.",
   );
   return rec.result;
