@@ -39,11 +39,16 @@ afterAll(async () => {
 
 /** Ids of the photos `label:<names>` leaves. */
 function filtered(...names: string[]): number[] {
-  const filter = labelFilterSql(model.id, names)!;
-  return service.store.db
-    .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)
-    .pluck()
-    .all(...filter.params) as number[];
+  const filter = labelFilterSql(service.store.db, model.id, names)!;
+  const found = (
+    service.store.db
+      .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)
+      .pluck()
+      .all(...filter.params) as number[]
+  ).sort((a, b) => a - b);
+  // The same photos, listed from the label tables as the search lists them.
+  expect(filter.ids()).toEqual(found);
+  return found;
 }
 
 function ids(truth: (p: RelevancePhoto) => boolean): number[] {

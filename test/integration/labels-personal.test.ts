@@ -49,7 +49,7 @@ function ids(truth: (p: RelevancePhoto) => boolean): number[] {
 }
 
 function labelled(name: string, modelId = model.id): number[] {
-  const filter = labelFilterSql(modelId, [name])!;
+  const filter = labelFilterSql(service.store.db, modelId, [name])!;
   return service.store.db
     .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)
     .pluck()

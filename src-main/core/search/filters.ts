@@ -10,6 +10,31 @@ export interface SqlFilter {
   params: unknown[];
 }
 
+/**
+ * A filter on something stored beside the photos (a label, a place, an album) that can
+ * also list the photos it leaves straight from its own tables, ascending: as a WHERE
+ * over `photos p` it costs a rowid lookup per photo left (about 10 ms for 10,000 photos
+ * of a 100k library), reading the same ids from an index 1 to 2 ms.
+ */
+export interface IdFilter extends SqlFilter {
+  ids(): number[];
+}
+
+/** The ids both ascending lists hold, ascending. */
+export function intersectSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else {
+      out.push(a[i]);
+      i++;
+      j++;
+    }
+  }
+  return out;
+}
+
 function extensionsFor(type: string): readonly string[] {
   const t = type.toLowerCase().replace(/^\./, '');
   const family = EXTENSION_FAMILIES.find((f) => f.includes(t));

@@ -8,7 +8,7 @@ import { labelFilterSql } from '../learn/labels/label-filter.ts';
 import { LearnedSource } from '../learn/learned-source.ts';
 import type { ClipModel } from '../models/types.ts';
 import type { LibraryStore } from '../store/library-store.ts';
-import { filterSql, type SqlFilter } from './filters.ts';
+import { filterSql, intersectSorted, type IdFilter, type SqlFilter } from './filters.ts';
 import { interpret, type PlaceFinder } from './interpret.ts';
 import type { ModelIndex } from './model-index.ts';
 import { resolveQuery } from './query-vector.ts';
@@ -156,7 +156,14 @@ type LookSource = Pick<VisualSource, 'answer' | 'relevance'> & { all(): SourceHi
  * over those photos and the words (learn/learned-source.ts), which beats their
  * centroid (see README, "Learning from examples").
  */
-async function lookSource(ctx: SearchContext, query: SearchQuery, terms: QueryTerm[], filter: SqlFilter | null, total: number): Promise<LookSource | null> {
+async function lookSource(
+  ctx: SearchContext,
+  query: SearchQuery,
+  terms: QueryTerm[],
+  filter: SqlFilter | null,
+  /** Ascending ids of the photos the filter leaves; null without a filter. */
+  allowed: readonly number[] | null,
+): Promise<LookSource | null> {
   const { store, model } = ctx;
   const { like, unlike, weight } = query.examples;
   const learning = like.length + unlike.length + query.feedback.up.length + query.feedback.down.length > 0;
@@ -168,23 +175,22 @@ async function lookSource(ctx: SearchContext, query: SearchQuery, terms: QueryTe
     );
   }
   // With a filter, the photos it leaves stand in for those of them with a vector: all but the few still being embedded.
-  const population = filter ? total : ctx.embedded;
+  const population = allowed ? allowed.length : ctx.embedded;
   const want = query.offset + query.k;
   const sample = ctx.sample();
   const resolved = terms.some((t) => t.weight > 0) ? await resolveQuery(terms, model, store, ctx.textCache) : null;
   const worded = terms.some((t) => t.kind === 'text' && t.weight > 0);
   if (!learning) {
     const source = new VisualSource(
-      { store, modelId: model.id, index: ctx.index, sample, filter, population },
+      { store, modelId: model.id, index: ctx.index, sample, allowed, population },
       { vector: resolved!.vector, exclude: resolved!.exampleIds, describes: worded ? 'the query' : 'the example photos', minScore: query.minScore },
       want,
     );
     return { answer: (part) => source.answer(part), relevance: (score, match) => source.relevance(score, match), all: () => source.all() };
   }
   const text = resolved ? textTerm(resolved.vector, sample, ctx.index.hnsw.search(resolved.vector, 1)[0]?.score ?? 0) : null;
-  const allowed = filter && total <= EXACT_SCAN_LIMIT ? idsWhere(store, filter) : null;
   const source = new LearnedSource(
-    { ranker: ctx.exampleRanker(filter), sample, population, allowed },
+    { ranker: ctx.exampleRanker(filter), sample, population, allowed: allowed && allowed.length <= EXACT_SCAN_LIMIT ? allowed : null },
     {
       examples: [...like, ...query.feedback.up],
       counterExamples: [...unlike, ...query.feedback.down],
@@ -199,15 +205,22 @@ async function lookSource(ctx: SearchContext, query: SearchQuery, terms: QueryTe
   return {
     answer: (part) => source.answer(part),
     relevance: (score, match) => source.relevance(score, match),
-    all: () => source.all(() => idsWhere(store, filter)),
+    all: () => source.all(() => (allowed ? [...allowed] : idsWhere(store, null))),
   };
 }
 
 function idsWhere(store: LibraryStore, filter: SqlFilter | null): number[] {
   return store.db
-    .prepare(`SELECT p.id FROM photos p ${whereClause(filter)}`)
+    .prepare(`SELECT p.id FROM photos p ${whereClause(filter)} ORDER BY p.id`)
     .pluck()
     .all(...(filter?.params ?? [])) as number[];
+}
+
+/** Ascending ids of the photos both `base` and every one of `listed` leave: the listed ones from their own tables. */
+function allowedIds(store: LibraryStore, base: SqlFilter | null, listed: readonly IdFilter[]): number[] {
+  let ids = base ? idsWhere(store, base) : null;
+  for (const f of listed) ids = ids ? intersectSorted(ids, f.ids()) : f.ids();
+  return ids ?? [];
 }
 
 /**
@@ -221,15 +234,16 @@ function idsWhere(store: LibraryStore, filter: SqlFilter | null): number[] {
 export async function rankLibrary(ctx: SearchContext, query: SearchQuery): Promise<Ranking> {
   const { store } = ctx;
   const { places, labels, album, ...filters } = query.filters;
-  const filter = [
+  const base = filterSql(filters);
+  const listed = [
     places?.length ? placeFilter(store, places) : null,
-    labels?.length ? labelFilterSql(ctx.model.id, labels) : null,
-    album ? albumFilterSql(ctx.model.id, [album]) : null,
-  ].reduce(bothFilters, filterSql(filters));
-  const total = store.db
-    .prepare(`SELECT count(*) FROM photos p ${whereClause(filter)}`)
-    .pluck()
-    .get(...(filter?.params ?? [])) as number;
+    labels?.length ? labelFilterSql(store.db, ctx.model.id, labels) : null,
+    album ? albumFilterSql(store.db, ctx.model.id, [album]) : null,
+  ].filter((f): f is IdFilter => f !== null);
+  const filter = listed.reduce(bothFilters, base);
+  // The photos the filter leaves, listed once for every source that scores them all.
+  const allowed = filter ? allowedIds(store, base, listed) : null;
+  const total = allowed ? allowed.length : store.photos.count();
   const { parts, description, named } = interpret(query, ctx.cameras(), ctx.findPlaces);
   const terms = visualTerms(query, description);
   const order = query.sort === 'relevance' ? 'newest' : query.sort;
@@ -246,21 +260,26 @@ export async function rankLibrary(ctx: SearchContext, query: SearchQuery): Promi
     );
   }
 
-  const visual = await lookSource(ctx, query, terms, filter, total);
+  const visual = await lookSource(ctx, query, terms, filter, allowed);
   if (visual && !parts.some((p) => p.key === 'description')) parts.unshift({ key: 'description', kind: 'description', words: [], text: '' });
 
+  // The other sources filter by the SQL part of the filter, and by the ids listed above for labels, places and albums:
+  // as SQL those cost each source a pass over thousands of rows.
+  const keep = listed.length > 0 && allowed ? new Set(allowed) : null;
+  const sourceFilter = keep ? base : filter;
   const answers: SourceAnswer[] = [];
+  const add = (answer: SourceAnswer) => answers.push(keep ? { ...answer, hits: answer.hits.filter((h) => keep.has(h.id)) } : answer);
   const visualAnswer = visual?.answer('description');
   if (visualAnswer) answers.push(visualAnswer);
   for (const part of parts) {
-    if (part.words.length > 0) answers.push(nameAnswer(store, part, filter));
-    if (part.words.length > 0) answers.push(ctx.wordsInPhotos(part, filter));
-    if (part.kind === 'place') answers.push(ctx.placeAnswer(part, named.get(part.key) ?? [], filter));
-    if (part.kind === 'camera') answers.push(cameraAnswer(store, part, named.get(part.key) ?? [], filter));
+    if (part.words.length > 0) add(nameAnswer(store, part, sourceFilter));
+    if (part.words.length > 0) add(ctx.wordsInPhotos(part, sourceFilter));
+    if (part.kind === 'place') add(ctx.placeAnswer(part, named.get(part.key) ?? [], sourceFilter));
+    if (part.kind === 'camera') add(cameraAnswer(store, part, named.get(part.key) ?? [], sourceFilter));
   }
   query.dateWords.forEach((date, i) => {
     const part = parts.filter((p) => p.kind === 'date')[i];
-    if (part) answers.push(ctx.dateAnswer(part, date, filter));
+    if (part) add(ctx.dateAnswer(part, date, sourceFilter));
   });
 
   const { ranked, matches } = fuse(parts, answers);

@@ -56,7 +56,7 @@ async function measure(method: HeadMethod, tags: number): Promise<{ f1: number[]
     const fit = await heads.fit(model, method);
     await heads.apply(model);
     const f1 = PEOPLE.map((p) => {
-      const filter = labelFilterSql(model.id, [p.name])!;
+      const filter = labelFilterSql(store.db, model.id, [p.name])!;
       const found = new Set(
         store.db
           .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)

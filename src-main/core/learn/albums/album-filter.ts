@@ -1,4 +1,5 @@
-import type { SqlFilter } from '../../search/filters.ts';
+import type { Database } from 'better-sqlite3';
+import { intersectSorted, type IdFilter } from '../../search/filters.ts';
 import { labelKey } from '../labels/vocabulary.ts';
 
 /**
@@ -8,12 +9,25 @@ import { labelKey } from '../labels/vocabulary.ts';
  * in. Albums are named as they are listed, case and spacing aside; a name no album
  * has leaves no photo.
  */
-export function albumFilterSql(modelId: string, names: readonly string[]): SqlFilter | null {
+export function albumFilterSql(db: Database, modelId: string, names: readonly string[]): IdFilter | null {
   const keys = [...new Set(names.map(labelKey).filter((k) => k.length > 0))];
   if (keys.length === 0) return null;
-  const one = `p.id IN (
-      SELECT m.photo_id FROM album_members m JOIN albums a ON a.id = m.album_id WHERE a.key = ? AND m.model_id = ?
+  const photos = `SELECT m.photo_id FROM album_members m JOIN albums a ON a.id = m.album_id WHERE a.key = ? AND m.model_id = ?
         AND NOT EXISTS (SELECT 1 FROM album_edits r WHERE r.album_id = a.id AND r.photo_id = m.photo_id AND r.action = 'removed')
-      UNION SELECT e.photo_id FROM album_edits e JOIN albums a ON a.id = e.album_id WHERE a.key = ? AND e.action = 'added')`;
-  return { where: keys.map(() => one).join(' AND '), params: keys.flatMap((k) => [k, modelId, k]) };
+      UNION SELECT e.photo_id FROM album_edits e JOIN albums a ON a.id = e.album_id WHERE a.key = ? AND e.action = 'added'`;
+  const params = (k: string) => [k, modelId, k];
+  return {
+    where: keys.map(() => `p.id IN (${photos})`).join(' AND '),
+    params: keys.flatMap(params),
+    ids: () =>
+      keys
+        .map(
+          (k) =>
+            db
+              .prepare(`SELECT photo_id FROM (${photos}) ORDER BY 1`)
+              .pluck()
+              .all(...params(k)) as number[],
+        )
+        .reduce(intersectSorted),
+  };
 }

@@ -1,4 +1,5 @@
-import type { SqlFilter } from '../../search/filters.ts';
+import type { Database } from 'better-sqlite3';
+import { intersectSorted, type IdFilter } from '../../search/filters.ts';
 import { labelKey } from './vocabulary.ts';
 
 /**
@@ -9,13 +10,29 @@ import { labelKey } from './vocabulary.ts';
  * and the user did not take it away; or when the user gave it. Names are matched by
  * their key, so case and spacing do not matter.
  */
-export function labelFilterSql(modelId: string, names: readonly string[]): SqlFilter | null {
+export function labelFilterSql(db: Database, modelId: string, names: readonly string[]): IdFilter | null {
   const keys = [...new Set(names.map(labelKey).filter((k) => k.length > 0))];
   if (keys.length === 0) return null;
-  const one = `((EXISTS (SELECT 1 FROM photo_labels pl WHERE pl.photo_id = p.id AND pl.model_id = ?
-        AND (pl.key = ? OR pl.key IN (SELECT c.key FROM label_calibration c WHERE c.model_id = pl.model_id AND c.parent = ?))
-        AND NOT EXISTS (SELECT 1 FROM label_corrections d WHERE d.photo_id = p.id AND d.key = pl.key AND d.verdict = 0))
-      AND NOT EXISTS (SELECT 1 FROM label_corrections d WHERE d.photo_id = p.id AND d.key = ? AND d.verdict = 0))
-    OR EXISTS (SELECT 1 FROM label_corrections g WHERE g.photo_id = p.id AND g.key = ? AND g.verdict = 1))`;
-  return { where: keys.map(() => one).join(' AND '), params: keys.flatMap((k) => [modelId, k, k, k, k]) };
+  // Set-based, over the label's own rows (the primary key's model and key): a correlated EXISTS per photo probed the
+  // labels of every photo of the library, and `key = ? OR key IN (...)` read every label of the model.
+  const photos = `SELECT pl.photo_id FROM photo_labels pl
+      WHERE pl.model_id = ? AND pl.key IN (SELECT ? UNION ALL SELECT c.key FROM label_calibration c WHERE c.model_id = ? AND c.parent = ?)
+        AND NOT EXISTS (SELECT 1 FROM label_corrections d WHERE d.photo_id = pl.photo_id AND d.key = pl.key AND d.verdict = 0)
+        AND NOT EXISTS (SELECT 1 FROM label_corrections d WHERE d.photo_id = pl.photo_id AND d.key = ? AND d.verdict = 0)
+    UNION SELECT photo_id FROM label_corrections WHERE key = ? AND verdict = 1`;
+  const params = (k: string) => [modelId, k, modelId, k, k, k];
+  return {
+    where: keys.map(() => `p.id IN (${photos})`).join(' AND '),
+    params: keys.flatMap(params),
+    ids: () =>
+      keys
+        .map(
+          (k) =>
+            db
+              .prepare(`SELECT photo_id FROM (${photos}) ORDER BY 1`)
+              .pluck()
+              .all(...params(k)) as number[],
+        )
+        .reduce(intersectSorted),
+  };
 }

@@ -1,6 +1,6 @@
 import { findPlaces, placeNamed, type PlaceHit } from '../../places/place-query.ts';
 import type { LibraryStore } from '../../store/library-store.ts';
-import type { SqlFilter } from '../filters.ts';
+import type { IdFilter, SqlFilter } from '../filters.ts';
 import type { PlaceFinder } from '../interpret.ts';
 import type { SearchContext } from '../search.ts';
 import type { SourceHit } from './source.ts';
@@ -55,7 +55,7 @@ export function placeSource(store: LibraryStore): Pick<SearchContext, 'findPlace
  * The `in:` filter as SQL over `photos p`: photos taken in any of the named places;
  * a name that is no place of the library leaves no photo.
  */
-export function placeFilter(store: LibraryStore, names: readonly string[]): SqlFilter {
-  const ids = [...new Set(names.flatMap((n) => placeNamed(store, n).flatMap((p) => p.photoIds)))];
-  return { where: 'p.id IN (SELECT value FROM json_each(?))', params: [JSON.stringify(ids)] };
+export function placeFilter(store: LibraryStore, names: readonly string[]): IdFilter {
+  const ids = Array.from(Float64Array.from(new Set(names.flatMap((n) => placeNamed(store, n).flatMap((p) => p.photoIds)))).sort());
+  return { where: 'p.id IN (SELECT value FROM json_each(?))', params: [JSON.stringify(ids)], ids: () => ids };
 }

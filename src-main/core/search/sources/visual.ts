@@ -1,7 +1,6 @@
 import type { HitReason } from '../../api/contract.ts';
 import { dot } from '../../vectors/math.ts';
 import type { LibraryStore } from '../../store/library-store.ts';
-import type { SqlFilter } from '../filters.ts';
 import type { ModelIndex } from '../model-index.ts';
 import { background, relevance, splitMatches, type Background, type Strength } from '../ranking/cutoff.ts';
 import type { LibrarySample } from '../ranking/library-sample.ts';
@@ -47,7 +46,8 @@ export interface VisualContext {
   modelId: string;
   index: ModelIndex;
   sample: LibrarySample;
-  filter: SqlFilter | null;
+  /** Ascending ids of the photos a filter leaves; null without a filter. */
+  allowed: readonly number[] | null;
   /** Photos the filter leaves (all embedded photos without a filter). */
   population: number;
 }
@@ -80,7 +80,7 @@ export class VisualSource {
     want: number,
   ) {
     this.background = background(ctx.sample.scores(query.vector), ctx.sample.spread);
-    const exact = ctx.filter !== null && ctx.population <= EXACT_SCAN_LIMIT;
+    const exact = ctx.allowed !== null && ctx.population <= EXACT_SCAN_LIMIT;
     this.complete = exact;
     this.answerSize = graphCandidates(Math.max(want, MIN_CANDIDATES));
     this.scored = exact ? this.scanAll() : this.fromGraph(Math.max(want, MIN_CANDIDATES));
@@ -136,27 +136,14 @@ export class VisualSource {
 
   /** Every photo the filter leaves, best first, from the scan kernel; the best re-scored exactly. */
   private scanAll(): Scored[] {
-    const { store, index, filter } = this.ctx;
-    const ids = filter
-      ? (store.db
-          .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)
-          .pluck()
-          .all(...filter.params) as number[])
-      : null;
-    const scanned = ids ? index.vectors.scoreIds(this.query.vector, ids) : index.vectors.topK(this.query.vector, index.vectors.size);
+    const { index, allowed } = this.ctx;
+    const scanned = allowed ? index.vectors.scoreIds(this.query.vector, allowed) : index.vectors.topK(this.query.vector, index.vectors.size);
     return this.rescored(scanned.filter((s) => this.keep(s.id, s.score)));
   }
 
   private fromGraph(want: number): Scored[] {
-    const { store, filter, index } = this.ctx;
-    const allowed = filter
-      ? new Set(
-          store.db
-            .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)
-            .pluck()
-            .all(...filter.params) as number[],
-        )
-      : null;
+    const { index } = this.ctx;
+    const allowed = this.ctx.allowed ? new Set(this.ctx.allowed) : null;
     const exclude = this.query.exclude;
     const accept = allowed ? (id: number) => allowed.has(id) && !exclude.has(id) : exclude.size ? (id: number) => !exclude.has(id) : undefined;
     return this.rescored(index.nearest(this.query.vector, graphCandidates(want), accept).filter((s) => this.keep(s.id, s.score)));
