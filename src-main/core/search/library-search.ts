@@ -2,7 +2,7 @@ import type { SearchHit, SearchQuery, SearchResult } from '../api/contract.ts';
 import { ExampleRanker } from '../learn/example-ranking.ts';
 import type { ClipModel } from '../models/types.ts';
 import type { LibraryStore } from '../store/library-store.ts';
-import type { SqlFilter } from './filters.ts';
+import type { IdFilter, SqlFilter } from './filters.ts';
 import type { ModelIndex } from './model-index.ts';
 import { LibrarySample } from './ranking/library-sample.ts';
 import { rankLibrary, type Ranking, type SearchContext } from './search.ts';
@@ -16,6 +16,8 @@ import { TextEmbeddingCache } from './text-cache.ts';
 const KEPT_RANKINGS = 8;
 /** Cache-model rankers kept: one per result list the user is teaching. */
 const KEPT_RANKERS = 4;
+/** Label, place and album filters kept for the library's current version. */
+const KEPT_FILTERS = 16;
 
 /**
  * Search over one library: ranks queries (search.ts), keeps the library sample
@@ -61,6 +63,23 @@ export class LibrarySearch {
   forgetRankings(): void {
     this.rankings.clear();
     this.rankers.clear();
+    this.listed = null;
+  }
+
+  /** Label, place and album filters of the library's current version, by model and filter (SearchContext.listedFilter). */
+  private listed: { version: string; filters: Map<string, IdFilter | null> } | null = null;
+
+  private listedFilter(version: string, modelId: string, key: string, make: () => IdFilter | null): IdFilter | null {
+    if (this.listed?.version !== version) this.listed = { version, filters: new Map() };
+    const full = `${modelId}\u0000${key}`;
+    const { filters } = this.listed;
+    if (!filters.has(full)) {
+      const made = make();
+      let ids: number[] | null = null;
+      filters.set(full, made && { ...made, ids: () => (ids ??= made.ids()) });
+      if (filters.size > KEPT_FILTERS) filters.delete(filters.keys().next().value as string);
+    }
+    return filters.get(full)!;
   }
 
   /** What a ranking depends on: the model's vectors (generation, count), the photos, and other processes' commits. */
@@ -126,6 +145,7 @@ export class LibrarySearch {
         sample: () => this.sample(model, index, version.embedded),
         cameras: () => this.cameras(version.key),
         exampleRanker: (filter) => this.exampleRanker(model, index, version.key, filter),
+        listedFilter: (filterKey, make) => this.listedFilter(version.key, model.id, filterKey, make),
         embedded: version.embedded,
         dateAnswer: (part, date, filter) => dateAnswer(this.store, part, date, filter),
         wordsInPhotos: (part, filter) => wordsInPhotosAnswer(this.store, part, filter),

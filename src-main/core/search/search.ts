@@ -41,6 +41,12 @@ export interface SearchContext {
   embedded: number;
   /** The cache model's ranker for this filter, kept across the clicks of one result list (learn/example-ranking.ts). */
   exampleRanker(filter: SqlFilter | null): ExampleRanker;
+  /**
+   * The filter `make` gives for `key` (a label, place or album filter), kept while the
+   * library is unchanged, with the photos it leaves listed once: queries typed under
+   * the same chip share them.
+   */
+  listedFilter(key: string, make: () => IdFilter | null): IdFilter | null;
   findPlaces: PlaceFinder;
   placeAnswer: PlaceAnswerer;
   dateAnswer: DateAnswerer;
@@ -236,9 +242,9 @@ export async function rankLibrary(ctx: SearchContext, query: SearchQuery): Promi
   const { places, labels, album, ...filters } = query.filters;
   const base = filterSql(filters);
   const listed = [
-    places?.length ? placeFilter(store, places) : null,
-    labels?.length ? labelFilterSql(store.db, ctx.model.id, labels) : null,
-    album ? albumFilterSql(store.db, ctx.model.id, [album]) : null,
+    places?.length ? ctx.listedFilter(`place\u0000${JSON.stringify(places)}`, () => placeFilter(store, places)) : null,
+    labels?.length ? ctx.listedFilter(`label\u0000${JSON.stringify(labels)}`, () => labelFilterSql(store.db, ctx.model.id, labels)) : null,
+    album ? ctx.listedFilter(`album\u0000${album}`, () => albumFilterSql(store.db, ctx.model.id, [album])) : null,
   ].filter((f): f is IdFilter => f !== null);
   const filter = listed.reduce(bothFilters, base);
   // The photos the filter leaves, listed once for every source that scores them all.
