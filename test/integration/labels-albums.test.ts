@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PhotoSearchService } from '../../src-main/core/api/service.ts';
 import { InputError, LibraryError } from '../../src-main/core/errors.ts';
+import { photosLeftBy } from '../fixtures/filter-photos.ts';
 import { albumFilterSql } from '../../src-main/core/learn/albums/album-filter.ts';
 import { AlbumService } from '../../src-main/core/learn/albums/album-service.ts';
 import type { ClipModel } from '../../src-main/core/models/types.ts';
@@ -124,16 +125,7 @@ describe('smart albums from a name', () => {
 
   it('is a filter that holds exactly what the album shows', () => {
     const inAlbum = (...names: string[]) => {
-      const filter = albumFilterSql(service.store.db, model.id, names)!;
-      const found = (
-        service.store.db
-          .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)
-          .pluck()
-          .all(...filter.params) as number[]
-      ).sort((a, b) => a - b);
-      // The same photos, listed from the album's own tables as the search lists them.
-      expect(filter.ids()).toEqual(found);
-      return found;
+      return photosLeftBy(service.store.db, albumFilterSql(service.store.db, model.id, names)!);
     };
     expect(inAlbum('red CIRCLES')).toEqual([...members('Red circles')].sort((a, b) => a - b));
     const both = inAlbum('Stripes', 'Blue stripes');

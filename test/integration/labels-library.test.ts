@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PhotoSearchService } from '../../src-main/core/api/service.ts';
 import { InputError, LibraryError } from '../../src-main/core/errors.ts';
+import { photosLeftBy } from '../fixtures/filter-photos.ts';
 import { labelFilterSql } from '../../src-main/core/learn/labels/label-filter.ts';
 import { LabelService } from '../../src-main/core/learn/labels/label-service.ts';
 import { BUILTIN_LABELS } from '../../src-main/core/learn/labels/vocabulary.ts';
@@ -39,16 +40,7 @@ afterAll(async () => {
 
 /** Ids of the photos `label:<names>` leaves. */
 function filtered(...names: string[]): number[] {
-  const filter = labelFilterSql(service.store.db, model.id, names)!;
-  const found = (
-    service.store.db
-      .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)
-      .pluck()
-      .all(...filter.params) as number[]
-  ).sort((a, b) => a - b);
-  // The same photos, listed from the label tables as the search lists them.
-  expect(filter.ids()).toEqual(found);
-  return found;
+  return photosLeftBy(service.store.db, labelFilterSql(service.store.db, model.id, names)!);
 }
 
 function ids(truth: (p: RelevancePhoto) => boolean): number[] {

@@ -1,3 +1,4 @@
+import type { Database } from 'better-sqlite3';
 import path from 'node:path';
 import type { Filters } from '../api/contract.ts';
 import { InputError } from '../errors.ts';
@@ -18,6 +19,27 @@ export interface SqlFilter {
  */
 export interface IdFilter extends SqlFilter {
   ids(): number[];
+}
+
+/**
+ * The filter that leaves the photos `photos` selects for every one of `keys`: a SELECT of
+ * photo ids over the filter's own tables, taking `params(key)`.
+ */
+export function everyKeyFilter(db: Database, keys: readonly string[], photos: string, params: (key: string) => unknown[]): IdFilter {
+  return {
+    where: keys.map(() => `p.id IN (${photos})`).join(' AND '),
+    params: keys.flatMap(params),
+    ids: () =>
+      keys
+        .map(
+          (k) =>
+            db
+              .prepare(`SELECT photo_id FROM (${photos}) ORDER BY 1`)
+              .pluck()
+              .all(...params(k)) as number[],
+        )
+        .reduce(intersectSorted),
+  };
 }
 
 /** The ids both ascending lists hold, ascending. */

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { intersectSorted, type IdFilter } from '../../search/filters.ts';
+import { everyKeyFilter, type IdFilter } from '../../search/filters.ts';
 import { labelKey } from '../labels/vocabulary.ts';
 
 /**
@@ -16,18 +16,5 @@ export function albumFilterSql(db: Database, modelId: string, names: readonly st
         AND NOT EXISTS (SELECT 1 FROM album_edits r WHERE r.album_id = a.id AND r.photo_id = m.photo_id AND r.action = 'removed')
       UNION SELECT e.photo_id FROM album_edits e JOIN albums a ON a.id = e.album_id WHERE a.key = ? AND e.action = 'added'`;
   const params = (k: string) => [k, modelId, k];
-  return {
-    where: keys.map(() => `p.id IN (${photos})`).join(' AND '),
-    params: keys.flatMap(params),
-    ids: () =>
-      keys
-        .map(
-          (k) =>
-            db
-              .prepare(`SELECT photo_id FROM (${photos}) ORDER BY 1`)
-              .pluck()
-              .all(...params(k)) as number[],
-        )
-        .reduce(intersectSorted),
-  };
+  return everyKeyFilter(db, keys, photos, params);
 }

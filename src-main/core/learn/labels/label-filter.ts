@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { intersectSorted, type IdFilter } from '../../search/filters.ts';
+import { everyKeyFilter, type IdFilter } from '../../search/filters.ts';
 import { labelKey } from './vocabulary.ts';
 
 /**
@@ -21,18 +21,5 @@ export function labelFilterSql(db: Database, modelId: string, names: readonly st
         AND NOT EXISTS (SELECT 1 FROM label_corrections d WHERE d.photo_id = pl.photo_id AND d.key = ? AND d.verdict = 0)
     UNION SELECT photo_id FROM label_corrections WHERE key = ? AND verdict = 1`;
   const params = (k: string) => [modelId, k, modelId, k, k, k];
-  return {
-    where: keys.map(() => `p.id IN (${photos})`).join(' AND '),
-    params: keys.flatMap(params),
-    ids: () =>
-      keys
-        .map(
-          (k) =>
-            db
-              .prepare(`SELECT photo_id FROM (${photos}) ORDER BY 1`)
-              .pluck()
-              .all(...params(k)) as number[],
-        )
-        .reduce(intersectSorted),
-  };
+  return everyKeyFilter(db, keys, photos, params);
 }
