@@ -37,19 +37,12 @@ export class LibrarySearch {
   /** Rankers of the cache model, per model, library state and filter: a click on a result list reuses its neighbourhoods. */
   private readonly rankers = new Map<string, ExampleRanker>();
 
-  private exampleRanker(model: ClipModel, index: ModelIndex, version: string, filter: SqlFilter | null): ExampleRanker {
+  private exampleRanker(model: ClipModel, index: ModelIndex, version: string, filter: SqlFilter | null, allowed: readonly number[] | null): ExampleRanker {
     const key = `${model.id}\u0000${version}\u0000${JSON.stringify(filter)}`;
     let ranker = this.rankers.get(key);
     if (!ranker) {
-      const allowed = filter
-        ? new Set(
-            this.store.db
-              .prepare(`SELECT p.id FROM photos p WHERE ${filter.where}`)
-              .pluck()
-              .all(...filter.params) as number[],
-          )
-        : null;
-      ranker = new ExampleRanker(index.hnsw, (ids) => this.store.embeddings.vectors(model.id, ids), allowed ? (id) => allowed.has(id) : undefined);
+      const left = allowed ? new Set(allowed) : null;
+      ranker = new ExampleRanker(index.hnsw, (ids) => this.store.embeddings.vectors(model.id, ids), left ? (id) => left.has(id) : undefined);
       this.rankers.set(key, ranker);
       if (this.rankers.size > KEPT_RANKERS) this.rankers.delete(this.rankers.keys().next().value as string);
     }
@@ -144,7 +137,7 @@ export class LibrarySearch {
         textCache: this.textCache,
         sample: () => this.sample(model, index, version.embedded),
         cameras: () => this.cameras(version.key),
-        exampleRanker: (filter) => this.exampleRanker(model, index, version.key, filter),
+        exampleRanker: (filter, allowed) => this.exampleRanker(model, index, version.key, filter, allowed),
         listedFilter: (filterKey, make) => this.listedFilter(version.key, model.id, filterKey, make),
         embedded: version.embedded,
         dateAnswer: (part, date, filter) => dateAnswer(this.store, part, date, filter),

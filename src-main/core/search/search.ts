@@ -39,8 +39,11 @@ export interface SearchContext {
   cameras(): CameraNames;
   /** Photos with a vector of the active model. */
   embedded: number;
-  /** The cache model's ranker for this filter, kept across the clicks of one result list (learn/example-ranking.ts). */
-  exampleRanker(filter: SqlFilter | null): ExampleRanker;
+  /**
+   * The cache model's ranker for this filter, kept across the clicks of one result list (learn/example-ranking.ts);
+   * `allowed`: ascending ids of the photos the filter leaves, null without one.
+   */
+  exampleRanker(filter: SqlFilter | null, allowed: readonly number[] | null): ExampleRanker;
   /**
    * The filter `make` gives for `key` (a label, place or album filter), kept while the
    * library is unchanged, with the photos it leaves listed once: queries typed under
@@ -196,7 +199,7 @@ async function lookSource(
   }
   const text = resolved ? textTerm(resolved.vector, sample, ctx.index.hnsw.search(resolved.vector, 1)[0]?.score ?? 0) : null;
   const source = new LearnedSource(
-    { ranker: ctx.exampleRanker(filter), sample, population, allowed: allowed && allowed.length <= EXACT_SCAN_LIMIT ? allowed : null },
+    { ranker: ctx.exampleRanker(filter, allowed), sample, population, allowed: allowed && allowed.length <= EXACT_SCAN_LIMIT ? allowed : null },
     {
       examples: [...like, ...query.feedback.up],
       counterExamples: [...unlike, ...query.feedback.down],

@@ -71,6 +71,7 @@ export class VisualSource {
   private scored: Scored[];
   private complete: boolean;
   private matchCount = 0;
+  private allowedSet: ReadonlySet<number> | null = null;
   /** Candidates the answer gives to fusion: as many as the graph would have found (the rest of an exact scan is for later pages). */
   private readonly answerSize: number;
 
@@ -143,7 +144,8 @@ export class VisualSource {
 
   private fromGraph(want: number): Scored[] {
     const { index } = this.ctx;
-    const allowed = this.ctx.allowed ? new Set(this.ctx.allowed) : null;
+    // The graph may be asked again for more: the set is made once.
+    const allowed = this.ctx.allowed ? (this.allowedSet ??= new Set(this.ctx.allowed)) : null;
     const exclude = this.query.exclude;
     const accept = allowed ? (id: number) => allowed.has(id) && !exclude.has(id) : exclude.size ? (id: number) => !exclude.has(id) : undefined;
     return this.rescored(index.nearest(this.query.vector, graphCandidates(want), accept).filter((s) => this.keep(s.id, s.score)));
