@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { ModelError, errorMessage } from '../errors.ts';
+import { sessionSource } from './mapped-weights.ts';
 
 /** A tensor as it crosses to and from a worker thread: element type, shape and values. */
 export interface RawTensor {
@@ -35,7 +36,7 @@ const meta = (s) => ({ inputNames: s.inputNames, outputNames: s.outputNames, inp
 parentPort.on('message', async (m) => {
   try {
     if (m.kind === 'open') {
-      session = await ort.InferenceSession.create(workerData.file, workerData.options);
+      session = await ort.InferenceSession.create(m.model, m.options);
       parentPort.postMessage({ id: m.id, ok: true, meta: meta(session) });
     } else if (m.kind === 'run') {
       const feeds = {};
@@ -72,7 +73,7 @@ interface Reply {
  */
 export async function openSessionInWorker(file: string, dir: string, options: ort.InferenceSession.SessionOptions, role: string): Promise<WorkerSession> {
   const onnxruntime = createRequire(import.meta.url).resolve('onnxruntime-node');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { onnxruntime, file, options } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { onnxruntime } });
   const waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   let next = 0;
   let failure: Error | null = null;
@@ -103,7 +104,9 @@ export async function openSessionInWorker(file: string, dir: string, options: or
 
   let meta: SessionMeta;
   try {
-    meta = (await ask({ kind: 'open' })).meta!;
+    // The worker boots and loads onnxruntime while the graph is read here.
+    const source = sessionSource(file, options);
+    meta = (await ask({ kind: 'open', model: source.model, options: source.options })).meta!;
   } catch (err) {
     await worker.terminate();
     throw new ModelError('model-invalid', dir, `${file} is not a loadable ONNX model: ${errorMessage(err)}`, { cause: err });

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { ModelError, errorMessage } from '../errors.ts';
+import { sessionSource } from './mapped-weights.ts';
 import type { RawTensor, SessionMeta } from './session-worker.ts';
 
 type TensorMetadata = ort.InferenceSession.TensorValueMetadata;
@@ -36,7 +37,8 @@ export type SessionUse = 'batches' | 'queries';
  */
 export async function openSession(file: string, dir: string, intraOpThreads: number, use: SessionUse = 'batches'): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(file, sessionOptions(intraOpThreads, use));
+    const source = sessionSource(file, sessionOptions(intraOpThreads, use));
+    return await ort.InferenceSession.create(source.model as Uint8Array, source.options);
   } catch (err) {
     throw new ModelError('model-invalid', dir, `${file} is not a loadable ONNX model: ${errorMessage(err)}`, { cause: err });
   }
