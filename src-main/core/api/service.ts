@@ -150,15 +150,18 @@ export class PhotoSearchService implements PhotoSearchApi {
     // A process that is not indexing saves the index only while no other process writes the library.
     const asWriter = <T>(write: () => T) => this.writer.ifFree('saving the search index', write);
     const openIndex = (m: ModelIdentity) => ModelIndex.load(this.store, this.paths.vectorIndex(m.id), m, { asWriter });
-    // The vectors are read while the text encoder loads; the image encoder loads when the first photo is embedded,
-    // on a thread of its own so that queries are answered while it runs.
-    const identity = await identifyModel(dir);
+    // The text encoder starts loading first, on its own thread; the vectors are read and the first query's
+    // preparations made here meanwhile. The image encoder loads when the first photo is embedded, on a thread of
+    // its own so that queries are answered while it runs.
+    const loading = loadModel(dir, { intraOpThreads: this.opts.intraOpThreads, vision: 'lazy', visionInWorker: true, textInWorker: true });
+    // Awaited below; a failure while the encoder loads must not count as unhandled. A directory that is not a
+    // model fails both, and loadModel's error is the one reported.
+    loading.catch(() => undefined);
+    const identity = await identifyModel(dir).catch(() => null);
     const early = identity ? openIndex(identity) : null;
-    // The text encoder loads on its own thread: meanwhile the first query's preparations are made here.
-    // Awaited below; a failure while the encoder loads must not count as unhandled.
     early?.then((index) => this.searcher.prepare(identity!, index)).catch(() => undefined);
     try {
-      const model = await loadModel(dir, { intraOpThreads: this.opts.intraOpThreads, vision: 'lazy', visionInWorker: true, textInWorker: true });
+      const model = await loading;
       const index = early && identity?.id === model.id ? await early : await openIndex(model);
       return { model, index };
     } catch (err) {

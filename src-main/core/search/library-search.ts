@@ -1,6 +1,7 @@
 import type { SearchHit, SearchQuery, SearchResult } from '../api/contract.ts';
 import { ExampleRanker } from '../learn/example-ranking.ts';
 import type { ClipModel } from '../models/types.ts';
+import { findPlaces } from '../places/place-query.ts';
 import type { LibraryStore } from '../store/library-store.ts';
 import type { IdFilter, SqlFilter } from './filters.ts';
 import type { ModelIndex } from './model-index.ts';
@@ -90,13 +91,14 @@ export class LibrarySearch {
 
   /**
    * Does now what the first query of a model would otherwise do before it is answered:
-   * draws the library sample and reads the camera names. Meant for while the model's
-   * text encoder loads (on a worker thread).
+   * draws the library sample, reads the camera names and indexes the place names. Meant
+   * for while the model's text encoder loads (on a worker thread).
    */
   prepare(model: Pick<ClipModel, 'id' | 'dim'>, index: ModelIndex): void {
     const version = this.version(model.id);
     this.sample(model, index, version.embedded);
     this.cameras(version.key);
+    findPlaces(this.store, []);
   }
 
   private sample(model: Pick<ClipModel, 'id' | 'dim'>, index: ModelIndex, embedded: number): LibrarySample {
@@ -105,13 +107,7 @@ export class LibrarySearch {
       // From the index's vectors in memory: listing the ids and reading 4,096 scattered rows from SQLite cost about 500 ms at 100,000 photos.
       const from = {
         ids: () => Array.from(Float64Array.from(index.vectors.idsView()).sort()),
-        read: (ids: number[]) =>
-          new Map(
-            ids.flatMap((id): Array<[number, Float32Array]> => {
-              const v = index.vectors.vector(id);
-              return v ? [[id, v]] : [];
-            }),
-          ),
+        rows: (ids: number[]) => index.vectors.subset(ids),
       };
       sample = LibrarySample.draw(this.store, model.id, model.dim, from);
       this.samples.set(model.id, sample);

@@ -270,17 +270,16 @@ export async function rankLibrary(ctx: SearchContext, query: SearchQuery): Promi
     );
   }
 
-  const visual = await lookSource(ctx, query, terms, filter, allowed);
-  if (visual && !parts.some((p) => p.key === 'description')) parts.unshift({ key: 'description', kind: 'description', words: [], text: '' });
+  // The model's answer waits for the text encoder (on its own thread); the literal sources are answered meanwhile.
+  const looking = lookSource(ctx, query, terms, filter, allowed);
+  looking.catch(() => undefined);
 
   // The other sources filter by the SQL part of the filter, and by the ids listed above for labels, places and albums:
   // as SQL those cost each source a pass over thousands of rows.
   const keep = listed.length > 0 && allowed ? new Set(allowed) : null;
   const sourceFilter = keep ? base : filter;
-  const answers: SourceAnswer[] = [];
-  const add = (answer: SourceAnswer) => answers.push(keep ? { ...answer, hits: answer.hits.filter((h) => keep.has(h.id)) } : answer);
-  const visualAnswer = visual?.answer('description');
-  if (visualAnswer) answers.push(visualAnswer);
+  const literal: SourceAnswer[] = [];
+  const add = (answer: SourceAnswer) => literal.push(keep ? { ...answer, hits: answer.hits.filter((h) => keep.has(h.id)) } : answer);
   for (const part of parts) {
     if (part.words.length > 0) add(nameAnswer(store, part, sourceFilter));
     if (part.words.length > 0) add(ctx.wordsInPhotos(part, sourceFilter));
@@ -291,6 +290,11 @@ export async function rankLibrary(ctx: SearchContext, query: SearchQuery): Promi
     const part = parts.filter((p) => p.kind === 'date')[i];
     if (part) add(ctx.dateAnswer(part, date, sourceFilter));
   });
+
+  const visual = await looking;
+  if (visual && !parts.some((p) => p.key === 'description')) parts.unshift({ key: 'description', kind: 'description', words: [], text: '' });
+  const visualAnswer = visual?.answer('description');
+  const answers = visualAnswer ? [visualAnswer, ...literal] : literal;
 
   const { ranked, matches } = fuse(parts, answers);
   const scores = new Map(visualAnswer?.hits.map((h) => [h.id, h.score]));

@@ -78,6 +78,10 @@ export const migrations: ReadonlyArray<(db: Database) => void> = [
   addFileFacts,
   addPerceptualHashes,
   addLabelsAlbumsHeads,
+  (db) => {
+    // The camera names a query can match are listed at every open: from this index, not a walk over every photo's row.
+    db.exec('CREATE INDEX photos_camera ON photos(camera) WHERE camera IS NOT NULL');
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -115,6 +115,39 @@ export class HalfMatrix {
     return out;
   }
 
+  /** A new matrix of the rows of `ids` that this one holds, in that order, copied as stored (no conversion). */
+  subset(ids: readonly number[]): HalfMatrix {
+    const rows = ids.flatMap((id) => this.rowOf(id) ?? []);
+    const out = new HalfMatrix(this.dim, Math.max(1, rows.length));
+    const target = out.reserve(rows.length);
+    const source = new Uint8Array(this.memory.buffer, ROWS_AT);
+    rows.forEach((row, i) => target.set(source.subarray(row * this.rowBytes, (row + 1) * this.rowBytes), i * this.rowBytes));
+    out.commit(Float64Array.from(rows, (row) => this.rowIds[row]));
+    return out;
+  }
+
+  /** sqrt(trace(covariance) / dim) of the rows as stored: the root mean square spread per dimension; 0 under two rows. */
+  spread(): number {
+    const n = this.count;
+    if (n < 2) return 0;
+    const values = halfValues();
+    const halves = this.halves();
+    const sums = new Float64Array(this.dim);
+    let squares = 0;
+    for (let row = 0; row < n; row++) {
+      const at = (ROWS_AT + row * this.rowBytes) / 2;
+      for (let d = 0; d < this.dim; d++) {
+        const v = values[halves[at + d]];
+        sums[d] += v;
+        squares += v * v;
+      }
+    }
+    // Sum of squared deviations = sum of squares - n * |mean|^2.
+    let meanPart = 0;
+    for (let d = 0; d < this.dim; d++) meanPart += (sums[d] * sums[d]) / n;
+    return Math.sqrt(Math.max(0, squares - meanPart) / (n - 1) / this.dim);
+  }
+
   /**
    * Scores of `query` (`[dim]`, float32) with every row, in row order. The kernel is
    * called on slices of rows: V8 compiles WebAssembly with its baseline compiler first
@@ -284,7 +317,16 @@ let valueOfHalf: Float32Array | null = null;
 
 /** Every half's float32 value, by its bits (256 KB, made on first use): decoding rows is then one load per value. */
 function halfValues(): Float32Array {
-  valueOfHalf ??= Float32Array.from({ length: 65_536 }, (_, h) => fromHalf(h));
+  if (!valueOfHalf) {
+    valueOfHalf = new Float32Array(65_536);
+    const bits = new Uint32Array(valueOfHalf.buffer);
+    for (let h = 0; h < 65_536; h++) {
+      const exponent = (h >>> 10) & 0x1f;
+      // Zero and subnormals (2,048 halves) have no float32 exponent to move; the others keep sign and mantissa bits, rebased.
+      if (exponent === 0) valueOfHalf[h] = fromHalf(h);
+      else bits[h] = (((h & 0x8000) << 16) | ((exponent === 0x1f ? 0xff : exponent + 112) << 23) | ((h & 0x3ff) << 13)) >>> 0;
+    }
+  }
   return valueOfHalf;
 }
 

@@ -101,6 +101,27 @@ describe('HalfMatrix', () => {
     expect(copy.topK(query, 100)).toEqual(m.topK(query, 100));
   });
 
+  it('reads every half back as its float32 value, and copies a subset of rows as stored', () => {
+    const { vectors, m, rand } = library(20, 60, 13);
+    for (const [id, v] of vectors) expect(Array.from(m.vector(id)!)).toEqual(Array.from(v, (x) => fromHalf(toHalf(x))));
+    const picked = [31, 1, 999, 58];
+    const subset = m.subset(picked);
+    expect(subset.size).toBe(3);
+    const query = randomUnitVector(20, rand);
+    expect(subset.topK(query, 3)).toEqual(m.scoreIds(query, picked).slice(0, 3));
+  });
+
+  it('measures the spread of its rows as the covariance of their float32 values does', () => {
+    const { vectors, m } = library(48, 400, 17);
+    const rows = [...vectors.values()].map((v) => Float64Array.from(v, (x) => fromHalf(toHalf(x))));
+    const mean = new Float64Array(48);
+    for (const r of rows) r.forEach((x, d) => (mean[d] += x / rows.length));
+    let total = 0;
+    for (const r of rows) r.forEach((x, d) => (total += (x - mean[d]) ** 2));
+    expect(m.spread()).toBeCloseTo(Math.sqrt(total / (rows.length - 1) / 48), 9);
+    expect(m.subset([1]).spread()).toBe(0);
+  });
+
   it('refuses vectors of another length and impossible ids', () => {
     const m = new HalfMatrix(16);
     expect(() => m.add(1, new Float32Array(8))).toThrow(InputError);

@@ -35,20 +35,23 @@ export class LibrarySample {
     store: LibraryStore,
     modelId: string,
     dim: number,
-    /** Where the ids (ascending) and the picked vectors are read; the store by default (the model's vector index holds both in memory). */
-    from: { ids: () => number[]; read: (ids: number[]) => Map<number, Float32Array> } = {
+    /** Where the ids (ascending) and the picked rows are read; the store by default (the model's vector index holds both in memory). */
+    from: { ids: () => number[]; rows: (ids: number[]) => HalfMatrix } = {
       ids: () => store.db.prepare('SELECT photo_id FROM embeddings WHERE model_id = ? ORDER BY photo_id').pluck().all(modelId) as number[],
-      read: (ids) => store.embeddings.vectors(modelId, ids),
+      rows: (ids) => {
+        const vectors = store.embeddings.vectors(modelId, ids);
+        const rows = new HalfMatrix(dim, Math.max(1, vectors.size));
+        for (const [id, v] of vectors) rows.add(id, v);
+        return rows;
+      },
     },
   ): LibrarySample {
     const ids = from.ids();
     const step = Math.max(1, ids.length / SAMPLE_SIZE);
     const picked: number[] = [];
     for (let at = 0; at < ids.length && picked.length < SAMPLE_SIZE; at += step) picked.push(ids[Math.floor(at)]);
-    const vectors = from.read(picked);
-    const rows = new HalfMatrix(dim, Math.max(1, vectors.size));
-    for (const [id, v] of vectors) rows.add(id, v);
-    return new LibrarySample(modelId, dim, rows, ids.length, spreadOf([...vectors.values()], dim));
+    const rows = from.rows(picked);
+    return new LibrarySample(modelId, dim, rows, ids.length, rows.spread());
   }
 
   /** True when the library has changed enough since the sample was drawn to draw it again. */
@@ -67,20 +70,4 @@ export class LibrarySample {
   scores(query: Float32Array): Float32Array {
     return this.rows.scores(query);
   }
-}
-
-function spreadOf(rows: readonly Float32Array[], dim: number): number {
-  const n = rows.length;
-  if (n < 2) return 0;
-  const mean = new Float64Array(dim);
-  for (const row of rows) for (let d = 0; d < dim; d++) mean[d] += row[d];
-  for (let d = 0; d < dim; d++) mean[d] /= n;
-  let total = 0;
-  for (const row of rows) {
-    for (let d = 0; d < dim; d++) {
-      const x = row[d] - mean[d];
-      total += x * x;
-    }
-  }
-  return Math.sqrt(total / (n - 1) / dim);
 }
