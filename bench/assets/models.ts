@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compactTextEncoder, type EmbeddingTable } from '../../src-main/core/models/compact-text.ts';
+import { compactTextEncoder, type EmbeddingTable } from './compact-text.ts';
 import { linkModelWithText } from '../../test/fixtures/clip-shaped-model-variants.ts';
 import { CLIP_SHAPED_GENERATOR_VERSION, writeClipShapedModel, type ClipShape } from '../../test/fixtures/clip-shaped-model.ts';
 import { writeTinyModel } from '../../test/fixtures/tiny-model.ts';
@@ -42,7 +42,7 @@ export async function ensureFullRangeInt8Model(shape: ClipShape, log: (line: str
 
 /**
  * The model at `dir` with its text encoder's token table stored as `table`
- * (models/compact-text.ts), in a folder of its own beside it; the other files are
+ * (bench/assets/compact-text.ts), in a folder of its own beside it; the other files are
  * hard links.
  */
 export async function ensureCompactTextModel(shape: ClipShape, dir: string, table: EmbeddingTable, log: (line: string) => void): Promise<string> {

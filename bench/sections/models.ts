@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { decodeForModel } from '../../src-main/core/indexer/decode-for-model.ts';
 import { loadModel } from '../../src-main/core/models/clip-model.ts';
-import type { EmbeddingTable } from '../../src-main/core/models/compact-text.ts';
+import type { EmbeddingTable } from '../assets/compact-text.ts';
 import type { ClipModel } from '../../src-main/core/models/types.ts';
 import { dot } from '../../src-main/core/vectors/math.ts';
 import { SIGLIP2_B16, SIGLIP2_B32_256, VIT_B_32, type ClipShape } from '../../test/fixtures/clip-shaped-model.ts';
@@ -134,7 +134,7 @@ export async function modelsSection(ctx: BenchContext): Promise<SectionResult> {
   rec.note(
     'Generated models with the real layer sizes and seeded random weights (test/fixtures/clip-shaped-model.ts): SigLIP 2 B/16 at 224 px (196 patches) and ' +
       'B/32 at 256 px (64 patches), both with the 256,000-token Gemma text tower padded to 64 tokens; CLIP ViT-B/32 at 224 px with its 49,408-token tower. ' +
-      'Compact token tables are written by models/compact-text.ts (the rest of the text tower unchanged); resident memory is a new process that loads only ' +
+      'Compact token tables are written by bench/assets/compact-text.ts (the rest of the text tower unchanged); resident memory is a new process that loads only ' +
       'the text encoder and encodes one query, as a search-only session does.',
   );
   return rec.result;

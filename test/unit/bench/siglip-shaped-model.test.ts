@@ -6,7 +6,7 @@ import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelError } from '../../../src-main/core/errors.ts';
 import { loadModel } from '../../../src-main/core/models/clip-model.ts';
-import { compactTextEncoder, COMPACT_MIN_VOCABULARY } from '../../../src-main/core/models/compact-text.ts';
+import { compactTextEncoder, COMPACT_MIN_VOCABULARY } from '../../../bench/assets/compact-text.ts';
 import { clipParameterCount, SIGLIP2_B16, SIGLIP2_B32_256, TINY_SIGLIP_SHAPE, writeClipShapedModel, type ClipShape } from '../../fixtures/clip-shaped-model.ts';
 import { linkModelWithText } from '../../fixtures/clip-shaped-model-variants.ts';
 

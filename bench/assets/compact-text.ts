@@ -1,6 +1,6 @@
 import onnxProto from 'onnx-proto';
-import { ModelError } from '../errors.ts';
-import { writeHalves } from '../vectors/half-float.ts';
+import { ModelError } from '../../src-main/core/errors.ts';
+import { writeHalves } from '../../src-main/core/vectors/half-float.ts';
 
 const { onnx } = onnxProto;
 type TensorProto = onnxProto.onnx.ITensorProto;
@@ -17,6 +17,11 @@ const INT64 = onnx.TensorProto.DataType.INT64;
  * of a large-vocabulary tower: SigLIP 2's Gemma vocabulary of 256,000 tokens at width
  * 768 is 786 MB of its 1.1 GB text encoder in float32, 393 MB in float16 and 197 MB
  * in int8.
+ *
+ * The models section measures these variants against the app's own way of opening an
+ * encoder (src-main/core/models/mapped-weights.ts): with the weights memory-mapped, the
+ * table's unread rows are never resident, so a compact table saves disk, not memory,
+ * and the app does not offer one.
  */
 export type EmbeddingTable = 'float16' | 'int8';
 
