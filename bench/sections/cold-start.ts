@@ -17,7 +17,8 @@ const run = promisify(execFile);
 const CHILD = path.join(REPO_ROOT, 'bench', 'cold-start-child.ts');
 /** Open to first answer may cost at most this many times loading the text encoder and encoding one query (issue 13). */
 const START_RATIO = 1.3;
-const MEMORY_SIZE = 100_000;
+/** The library size both targets are set for; other sizes are reported without one. */
+const TARGET_SIZE = 100_000;
 /** Peak RSS of a search-only session: at most 1.3 x (text encoder file + vector graph file) + 150 MB (issue 13). */
 const MEMORY_FACTOR = 1.3;
 const MEMORY_SLACK_MB = 150;
@@ -62,7 +63,8 @@ export async function coldStartSection(ctx: BenchContext): Promise<SectionResult
       'ms',
       alone.map((a) => a.unavoidableMs),
     );
-    rec.add(`${label}.start-ratio`, `${label} photos: open to first answer / unavoidable`, 'ratio', ratios, { atMost: START_RATIO });
+    const target = lib.size === TARGET_SIZE;
+    rec.add(`${label}.start-ratio`, `${label} photos: open to first answer / unavoidable`, 'ratio', ratios, target ? { atMost: START_RATIO } : undefined);
     rec.add(
       `${label}.graph-loaded`,
       `${label} photos: open until the vector graph is loaded (answers come from the exact scan until then)`,
@@ -79,11 +81,11 @@ export async function coldStartSection(ctx: BenchContext): Promise<SectionResult
       `${label} photos: peak RSS of a search-only session (first answer, graph loaded, ${SESSION_QUERIES} more queries)`,
       'MB',
       starts.map((s) => s.peakRssMB),
-      lib.size === MEMORY_SIZE ? { atMost: Math.round(budget) } : undefined,
+      target ? { atMost: Math.round(budget) } : undefined,
     );
     rec.note(
       `${label}: text encoder file ${megabytes(textFile).toFixed(0)} MB, graph file ${files.graphMB.toFixed(0)} MB, vectors file ${files.vectorsMB.toFixed(0)} MB; ` +
-        `memory target ${MEMORY_FACTOR} x (text encoder + graph) + ${MEMORY_SLACK_MB} MB = ${budget.toFixed(0)} MB.`,
+        `${target ? 'memory target' : 'the 100k memory target would be'} ${MEMORY_FACTOR} x (text encoder + graph) + ${MEMORY_SLACK_MB} MB = ${budget.toFixed(0)} MB.`,
     );
     log(
       `  ${label}: open to answer ${starts.map((s) => s.openToAnswerMs.toFixed(0)).join(', ')} ms, unavoidable ${alone.map((a) => a.unavoidableMs.toFixed(0)).join(', ')} ms, ` +

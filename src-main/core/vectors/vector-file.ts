@@ -125,10 +125,16 @@ function plan(json: Buffer, size: number, expected: IndexStamp): Plan | { reason
   return { header, matrix, ids: new Float64Array(header.count), digests: new Float64Array(header.count), idsAt, digestsAt, rowsAt };
 }
 
-function finish(p: Plan, rows: Uint8Array): LoadedVectors {
-  const idBytes = new Uint8Array(p.ids.buffer);
-  const digestBytes = new Uint8Array(p.digests.buffer);
-  if (zlib.crc32(rows, zlib.crc32(digestBytes, zlib.crc32(idBytes))) >>> 0 !== p.header.crc32) return { reason: 'unreadable: checksum differs' };
+/** The CRC-32 of the ids, digests and rows, fed chunk by chunk in file order as they are read. */
+class RunningCrc {
+  value = 0;
+  readonly add = (chunk: Uint8Array): void => {
+    this.value = zlib.crc32(chunk, this.value);
+  };
+}
+
+function finish(p: Plan, crc: RunningCrc): LoadedVectors {
+  if (crc.value >>> 0 !== p.header.crc32) return { reason: 'unreadable: checksum differs' };
   let sum = 0;
   const digests = new Map<number, number>();
   for (let i = 0; i < p.ids.length; i++) {
@@ -160,12 +166,18 @@ export async function loadVectorFile(file: string, expected: IndexStamp): Promis
   }
   try {
     const size = (await handle.stat()).size;
-    const read = async (target: Uint8Array, position: number): Promise<void> => {
+    // Each chunk is checksummed while the next one is read: at 1,000,000 photos the two took 0.5 s and 0.3 s one after the other.
+    const read = async (target: Uint8Array, position: number, onChunk?: (chunk: Uint8Array) => void): Promise<void> => {
+      let previous: Uint8Array | null = null;
       for (let done = 0; done < target.byteLength;) {
-        const { bytesRead } = await handle.read(target, done, Math.min(CHUNK_BYTES, target.byteLength - done), position + done);
+        const reading = handle.read(target, done, Math.min(CHUNK_BYTES, target.byteLength - done), position + done);
+        if (previous) onChunk?.(previous);
+        const { bytesRead } = await reading;
         if (bytesRead === 0) throw new Error('the file ended early');
+        previous = target.subarray(done, done + bytesRead);
         done += bytesRead;
       }
+      if (previous) onChunk?.(previous);
     };
     if (size < HEAD_BYTES) return { reason: `unreadable: only ${size} bytes` };
     const head = Buffer.alloc(HEAD_BYTES);
@@ -176,11 +188,11 @@ export async function loadVectorFile(file: string, expected: IndexStamp): Promis
     await read(json, HEAD_BYTES);
     const p = plan(json, size, expected);
     if ('reason' in p) return p;
-    await read(new Uint8Array(p.ids.buffer), p.idsAt);
-    await read(new Uint8Array(p.digests.buffer), p.digestsAt);
-    const rows = p.matrix.reserve(p.header.count);
-    await read(rows, p.rowsAt);
-    return finish(p, rows);
+    const crc = new RunningCrc();
+    await read(new Uint8Array(p.ids.buffer), p.idsAt, crc.add);
+    await read(new Uint8Array(p.digests.buffer), p.digestsAt, crc.add);
+    await read(p.matrix.reserve(p.header.count), p.rowsAt, crc.add);
+    return finish(p, crc);
   } catch (err) {
     return { reason: `unreadable: ${errorMessage(err)}` };
   } finally {
@@ -199,10 +211,11 @@ export function loadVectorFileSync(file: string, expected: IndexStamp): LoadedVe
   }
   try {
     const size = fs.fstatSync(fd).size;
-    const read = (target: Uint8Array, position: number): void => {
+    const read = (target: Uint8Array, position: number, onChunk?: (chunk: Uint8Array) => void): void => {
       for (let done = 0; done < target.byteLength;) {
         const n = fs.readSync(fd, target, done, Math.min(CHUNK_BYTES, target.byteLength - done), position + done);
         if (n === 0) throw new Error('the file ended early');
+        onChunk?.(target.subarray(done, done + n));
         done += n;
       }
     };
@@ -215,11 +228,11 @@ export function loadVectorFileSync(file: string, expected: IndexStamp): LoadedVe
     read(json, HEAD_BYTES);
     const p = plan(json, size, expected);
     if ('reason' in p) return p;
-    read(new Uint8Array(p.ids.buffer), p.idsAt);
-    read(new Uint8Array(p.digests.buffer), p.digestsAt);
-    const rows = p.matrix.reserve(p.header.count);
-    read(rows, p.rowsAt);
-    return finish(p, rows);
+    const crc = new RunningCrc();
+    read(new Uint8Array(p.ids.buffer), p.idsAt, crc.add);
+    read(new Uint8Array(p.digests.buffer), p.digestsAt, crc.add);
+    read(p.matrix.reserve(p.header.count), p.rowsAt, crc.add);
+    return finish(p, crc);
   } catch (err) {
     return { reason: `unreadable: ${errorMessage(err)}` };
   } finally {
