@@ -7,6 +7,7 @@
  * - Inside the engine, the lower layers (store, vectors, media, models) import nothing from the layers built
  *   on them, except types from the contract.
  * - The front ends (cli, server, electron, preload) reach the engine through `core/api` only.
+ * - The engine takes onnxruntime from `core/models/onnxruntime.ts` only, which turns its telemetry off.
  *
  * Relative specifiers are resolved against the importing file; package specifiers are checked by name.
  */
@@ -28,6 +29,7 @@ const LOWER_LAYERS = ['store', 'vectors', 'media', 'models'];
 const HIGHER_LAYERS = ['indexer', 'search', 'learn', 'api', 'text', 'places', 'eval'];
 const FRONT_ENDS = ['cli', 'server', 'electron', 'preload'];
 const CONTRACT = 'src-main/core/api/contract.ts';
+const ONNXRUNTIME = 'src-main/core/models/onnxruntime.ts';
 
 const NODE_BUILTINS: ReadonlySet<string> = new Set(builtinModules);
 
@@ -74,6 +76,9 @@ export function boundaryViolation(from: string, site: ImportSite): string | null
   }
   if (from.startsWith('src-main/core/')) {
     if (specifier === 'electron' || specifier.startsWith('electron/')) return 'The engine (src-main/core) runs in plain Node and never imports electron.';
+    if (specifier === 'onnxruntime-node' && !site.typeOnly && from !== ONNXRUNTIME) {
+      return `The engine takes onnxruntime from ${ONNXRUNTIME}, which turns its telemetry off, not from onnxruntime-node directly.`;
+    }
     const layer = topFolder(from, 'src-main/core');
     const targetLayer = target ? topFolder(target, 'src-main/core') : null;
     if (layer && LOWER_LAYERS.includes(layer) && targetLayer && HIGHER_LAYERS.includes(targetLayer)) {

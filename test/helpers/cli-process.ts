@@ -58,9 +58,9 @@ function track(child: ChildProcess): Running {
   };
 }
 
-/** Starts `photo-search <argv>` as its own process, the way a user's shell would. */
-export function startCli(argv: string[]): Running {
-  return track(spawn(process.execPath, [CLI, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }));
+/** Starts `photo-search <argv>` as its own process, the way a user's shell would, with this process's environment or `env`. */
+export function startCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Running {
+  return track(spawn(process.execPath, [CLI, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env }));
 }
 
 /** Runs a TypeScript file as its own process (through tsx), with `args`. */

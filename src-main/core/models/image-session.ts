@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.ts';
 import { openSessionInWorker } from './session-worker.ts';
 import { openSession, sessionOptions, visionIo, type VisionIo } from './session.ts';
 

@@ -1,5 +1,5 @@
 import onnxProto from 'onnx-proto';
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.ts';
 import { ModelError, errorMessage } from '../errors.ts';
 import { cpuFeatures, type CpuFeatures } from './cpu-features.ts';
 

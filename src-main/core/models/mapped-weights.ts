@@ -170,10 +170,13 @@ function tensor(file: FileWindow, field: Field, location: string): { parts: Uint
  * @throws NodeJS.ErrnoException when the file cannot be opened or read
  */
 export function mappedModel(file: string): MappedModel | null {
-  const fd = fs.openSync(file, 'r');
+  // The reference names the file's real place: onnxruntime refuses external data outside the folder it is given, and a
+  // model file may be a link into another folder (the Hugging Face cache keeps snapshots/<rev>/onnx/*.onnx as links to blobs/).
+  const real = fs.realpathSync(file);
+  const fd = fs.openSync(real, 'r');
   try {
     const window = new FileWindow(fd, fs.fstatSync(fd).size);
-    const location = path.basename(file);
+    const location = path.basename(real);
     const parts: Uint8Array[] = [];
     let mapped = false;
     for (const f of window.fields(0, window.size)) {
@@ -191,7 +194,7 @@ export function mappedModel(file: string): MappedModel | null {
       }
       parts.push(...lengthDelimited(MODEL_GRAPH, graph));
     }
-    return mapped ? { graph: Buffer.concat(parts), folder: path.dirname(path.resolve(file)) } : null;
+    return mapped ? { graph: Buffer.concat(parts), folder: path.dirname(real) } : null;
   } catch (err) {
     if (err instanceof NotRewritable) return null;
     throw err;

@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { ModelError, errorMessage } from '../errors.ts';
 import { sessionSource } from './mapped-weights.ts';
+import { onnxruntimeEntry } from './onnxruntime.ts';
 
 /** A tensor as it crosses to and from a worker thread: element type, shape and values. */
 export interface RawTensor {
@@ -72,8 +72,7 @@ interface Reply {
  * @throws ModelError when the file is not a loadable ONNX model
  */
 export async function openSessionInWorker(file: string, dir: string, options: ort.InferenceSession.SessionOptions, role: string): Promise<WorkerSession> {
-  const onnxruntime = createRequire(import.meta.url).resolve('onnxruntime-node');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { onnxruntime } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { onnxruntime: onnxruntimeEntry() } });
   const waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   let next = 0;
   let failure: Error | null = null;

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.ts';
 import { ModelError, errorMessage } from '../errors.ts';
 import { sessionSource } from './mapped-weights.ts';
 import type { RawTensor, SessionMeta } from './session-worker.ts';

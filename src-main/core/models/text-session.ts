@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from './onnxruntime.ts';
 import { openSessionInWorker, type RawTensor } from './session-worker.ts';
 import { openSession, sessionOptions, textIo, type TextIo } from './session.ts';
 

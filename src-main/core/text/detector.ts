@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from '../models/onnxruntime.ts';
 import { DetectionService, Image, type DetectionRuntimeOptions, type OrtInferenceSession, type OrtModule } from 'paddleocr';
 import sharp from 'sharp';
 import { quadSides, type PixelQuad } from './geometry.ts';

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from '../models/onnxruntime.ts';
 import type { Image } from 'paddleocr';
 import { ModelError, errorMessage } from '../errors.ts';
 import { decodeCtc } from './ctc.ts';

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import * as ort from '../models/onnxruntime.ts';
 import { Image } from 'paddleocr';
 import { InputError, ModelError, errorMessage } from '../errors.ts';
 import { weightsFingerprint } from '../models/identity.ts';

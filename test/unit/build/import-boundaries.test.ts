@@ -24,6 +24,8 @@ tester.run('import-boundaries', rule, {
     { filename: at('src-main/cli/main.ts'), code: "import { PhotoSearchService } from '../core/api/service.ts';" },
     { filename: at('src-main/electron/main.ts'), code: "import { app } from 'electron'; import { defaultLibraryDir } from '../core/api/files.ts';" },
     { filename: at('test/unit/store/x.test.ts'), code: "import { openDatabase } from '../../../src-main/core/store/database.ts';" },
+    { filename: at('src-main/core/text/detector.ts'), code: "import * as ort from '../models/onnxruntime.ts';" },
+    { filename: at('src-main/core/models/session-worker.ts'), code: "import type * as ort from 'onnxruntime-node';" },
   ],
   invalid: [
     { filename: at('src-main/core/api/service.ts'), code: "import { app } from 'electron';", errors: [{ messageId: 'boundary' }] },
@@ -50,5 +52,6 @@ tester.run('import-boundaries', rule, {
       errors: [{ messageId: 'boundary' }],
     },
     { filename: at('src-main/preload/index.ts'), code: "import { searchLibrary } from '../core/search/search.ts';", errors: [{ messageId: 'boundary' }] },
+    { filename: at('src-main/core/text/detector.ts'), code: "import * as ort from 'onnxruntime-node';", errors: [{ messageId: 'boundary' }] },
   ],
 });

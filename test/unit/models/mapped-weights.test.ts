@@ -1,4 +1,4 @@
-import { cp, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, realpath, rename, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
@@ -69,6 +69,20 @@ describe('opening an encoder with its weights left in the file', () => {
     expect(mapped!.graph.length).toBeLessThan((await stat(file)).size - table + 1024);
     expect(mapped!.folder).toBe(path.dirname(file));
     expectSameRows(await textEmbeddings(dir), await embeddingsFromPath(dir, TEXTS));
+  });
+
+  it('opens a model whose files are links into another folder, as the Hugging Face cache lays them out', async () => {
+    const cache = await temp.make();
+    const snapshot = path.join(cache, 'snapshots', 'rev', 'clip');
+    await cp(dir, snapshot, { recursive: true });
+    for (const name of ['text_model.onnx', 'vision_model.onnx']) {
+      const blob = path.join(cache, 'blobs', name.replace('.onnx', '-blob'));
+      await mkdir(path.dirname(blob), { recursive: true });
+      await rename(path.join(snapshot, 'onnx', name), blob);
+      await symlink(path.relative(path.join(snapshot, 'onnx'), blob), path.join(snapshot, 'onnx', name));
+    }
+    expect(mappedModel(path.join(snapshot, 'onnx', 'text_model.onnx'))!.folder).toBe(path.join(await realpath(cache), 'blobs'));
+    expectSameRows(await textEmbeddings(snapshot), await textEmbeddings(dir));
   });
 
   it('loads a model that already keeps its weights in an external data file as it is', async () => {
