@@ -36,7 +36,7 @@ describe('nothing about the machine is queued for upload', () => {
     fs.mkdirSync(home);
     await writeTinyModel(modelDir);
     await writeJpegFolder(photos, 4);
-    const env = { ...process.env, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') };
     delete env.ORT_DISABLE_TELEMETRY;
     const indexed = await startCli(['index', photos, '--library', libraryDir, '--model', modelDir], env).finished;
     expect(indexed.code, indexed.err).toBe(0);

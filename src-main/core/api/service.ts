@@ -124,14 +124,30 @@ export class PhotoSearchService implements PhotoSearchApi {
     return new PhotoSearchService(LibraryStore.open(opts.libraryDir, { nativeBinding: opts.nativeBinding }), opts);
   }
 
-  /** Loads the model and its vector index on first use; a failure is reported, then retried next time. */
-  activeModel(): Promise<ActiveModel> {
-    if (!this.active) {
-      const loading = this.openModel(this.library.activeDir);
-      loading.catch(() => (this.active = null));
-      this.active = loading;
+  /**
+   * Loads the model and its vector index on first use; a failure is reported, then
+   * retried next time. A model whose files changed on disk since it was loaded (a new
+   * version copied over them) is loaded again, unless an index run is using it: that run
+   * stops with the change named, and the next call loads it.
+   */
+  async activeModel(): Promise<ActiveModel> {
+    const active = this.active;
+    if (active) {
+      const loaded = await active;
+      if (this.run || !loaded.model.changedOnDisk()) return loaded;
+      if (this.active === active) {
+        this.active = null;
+        loaded.index.checkpoint();
+        loaded.index.close();
+        await loaded.model.dispose();
+        this.events.emit('library-changed', { reason: 'model-changed' });
+      }
+      return this.activeModel();
     }
-    return this.active;
+    const loading = this.openModel(this.library.activeDir);
+    loading.catch(() => (this.active = null));
+    this.active = loading;
+    return loading;
   }
 
   private pendingModel(): Promise<ActiveModel> | null {

@@ -4,6 +4,7 @@ import { InputError, ModelError, errorMessage } from '../errors.ts';
 import { readModelConfig } from './config.ts';
 import { weightsFingerprint } from './identity.ts';
 import { detectModelLayout, type ModelFiles } from './layout.ts';
+import { weightsStamp } from './mapped-weights.ts';
 import { preprocessVersion } from './preprocess.ts';
 import { openImageSession, openImageSessionInWorker, type ImageSession } from './image-session.ts';
 import type { RawTensor } from './session-worker.ts';
@@ -40,6 +41,8 @@ export class OnnxClipModel implements ClipModel {
   readonly preprocessVersion: string;
   private disposed = false;
   private vision: Promise<Vision> | null;
+  /** The weights stamp of each encoder file, taken when its session opened (mapped-weights.ts). */
+  private readonly stamps = new Map<string, string>();
 
   constructor(
     readonly id: string,
@@ -59,6 +62,12 @@ export class OnnxClipModel implements ClipModel {
     this.name = path.basename(dir);
     this.preprocessVersion = preprocessVersion(preprocess);
     this.vision = vision ? Promise.resolve(vision) : null;
+    this.stamps.set(files.text, weightsStamp(files.text));
+    if (vision) this.stamps.set(files.vision, weightsStamp(files.vision));
+  }
+
+  changedOnDisk(): boolean {
+    return [...this.stamps].some(([file, stamp]) => weightsStamp(file) !== stamp);
   }
 
   /** Whether the image encoder is in memory (it is loaded on the first image to embed). */
@@ -69,7 +78,10 @@ export class OnnxClipModel implements ClipModel {
   /** The image encoder, opened on first use; a failure is thrown to this caller and retried by the next. */
   private visionSession(): Promise<Vision> {
     if (!this.vision) {
-      const opening = this.openVision();
+      const opening = this.openVision().then((v) => {
+        this.stamps.set(this.files.vision, weightsStamp(this.files.vision));
+        return v;
+      });
       opening.catch(() => (this.vision = null));
       this.vision = opening;
     }
@@ -96,6 +108,14 @@ export class OnnxClipModel implements ClipModel {
     count: number,
     run: () => Promise<{ type: string; dims: readonly number[]; data: unknown }>,
   ): Promise<Float32Array[]> {
+    const stamp = this.stamps.get(file);
+    if (stamp !== undefined && weightsStamp(file) !== stamp) {
+      throw new ModelError(
+        'model-invalid',
+        this.dir,
+        `${file} has changed on disk since it was loaded. The model is loaded again for the next search or index run; run this one again then.`,
+      );
+    }
     let out: { type: string; dims: readonly number[]; data: unknown };
     try {
       out = await run();

@@ -226,3 +226,24 @@ export function sessionSource(
     options: { ...options, extra: { ...extra, session: { ...extra.session, model_external_initializers_file_folder_path: mapped.folder } } },
   };
 }
+
+/**
+ * What identifies the bytes a session was opened from: device, inode, size and
+ * modification time of the model file and of its `<file>_data` external data file if it
+ * has one, each at its real place. Copying a new version over a file in place keeps its
+ * inode but changes its size or time; replacing it (a rename) changes the inode. An
+ * unreadable file gives a stamp of its own, so it never matches an open session.
+ */
+export function weightsStamp(file: string): string {
+  return [file, `${file}_data`]
+    .map((f) => {
+      try {
+        const real = fs.realpathSync(f);
+        const st = fs.statSync(real);
+        return `${real}:${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+      } catch (err) {
+        return `${f}:${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`;
+      }
+    })
+    .join('|');
+}

@@ -54,5 +54,12 @@ export interface ClipModel {
   encodeImages(pixels: Float32Array, count: number): Promise<Float32Array[]>;
   /** One L2-normalised row per text. */
   encodeTexts(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * Whether a weight file the model runs from has changed on disk since it was opened
+   * (a new version copied over it, or the file shortened or removed). Its sessions then
+   * no longer match the file, and weights mapped from a shortened file would fault: the
+   * model must be loaded again.
+   */
+  changedOnDisk(): boolean;
   dispose(): Promise<void>;
 }
