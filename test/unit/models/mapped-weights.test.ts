@@ -53,6 +53,31 @@ async function textEmbeddings(modelDir: string): Promise<Float32Array[]> {
   }
 }
 
+/** A copy of the model with its text encoder's large weights moved to `onnx/text_model.onnx_data`, as ONNX exporters write big models. */
+async function savedWithExternalData(name: string): Promise<string> {
+  const copy = path.join(await temp.make(), name);
+  await cp(dir, copy, { recursive: true });
+  const file = path.join(copy, 'onnx', 'text_model.onnx');
+  const model = onnx.ModelProto.decode(await readFile(file));
+  const data: Buffer[] = [];
+  let offset = 0;
+  for (const t of model.graph!.initializer!) {
+    if (!t.rawData || t.rawData.length < MAPPED_MIN_BYTES) continue;
+    data.push(Buffer.from(t.rawData));
+    t.externalData = [
+      { key: 'location', value: 'text_model.onnx_data' },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(t.rawData.length) },
+    ];
+    t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    offset += t.rawData.length;
+    t.rawData = new Uint8Array(0);
+  }
+  await writeFile(path.join(copy, 'onnx', 'text_model.onnx_data'), Buffer.concat(data));
+  await writeFile(file, onnx.ModelProto.encode(model).finish());
+  return copy;
+}
+
 function expectSameRows(actual: Float32Array[], expected: Float32Array[]): void {
   expect(actual).toHaveLength(expected.length);
   actual.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 6)));
@@ -86,28 +111,24 @@ describe('opening an encoder with its weights left in the file', () => {
   });
 
   it('loads a model that already keeps its weights in an external data file as it is', async () => {
-    const copy = path.join(await temp.make(), 'external');
-    await cp(dir, copy, { recursive: true });
-    const file = path.join(copy, 'onnx', 'text_model.onnx');
-    const model = onnx.ModelProto.decode(await readFile(file));
-    const data: Buffer[] = [];
-    let offset = 0;
-    for (const t of model.graph!.initializer!) {
-      if (!t.rawData || t.rawData.length < MAPPED_MIN_BYTES) continue;
-      data.push(Buffer.from(t.rawData));
-      t.externalData = [
-        { key: 'location', value: 'text_model.onnx_data' },
-        { key: 'offset', value: String(offset) },
-        { key: 'length', value: String(t.rawData.length) },
-      ];
-      t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
-      offset += t.rawData.length;
-      t.rawData = new Uint8Array(0);
-    }
-    await writeFile(path.join(copy, 'onnx', 'text_model.onnx_data'), Buffer.concat(data));
-    await writeFile(file, onnx.ModelProto.encode(model).finish());
-    expect(mappedModel(file)).toBeNull();
+    const copy = await savedWithExternalData('external');
+    expect(mappedModel(path.join(copy, 'onnx', 'text_model.onnx'))).toBeNull();
     expectSameRows(await textEmbeddings(copy), await textEmbeddings(dir));
+  });
+
+  it('gives a model saved with external data a new id when other weights are copied over its data file', async () => {
+    const copy = await savedWithExternalData('external-changed');
+    const id = async () => {
+      const model = await loadModel(copy, { ...opts, vision: 'lazy' });
+      await model.dispose();
+      return model.id;
+    };
+    const before = await id();
+    const data = path.join(copy, 'onnx', 'text_model.onnx_data');
+    const bytes = await readFile(data);
+    bytes[bytes.length - 8] ^= 0x10;
+    await writeFile(data, bytes);
+    expect(await id()).not.toBe(before);
   });
 
   it('reports a truncated encoder as a model that does not load, naming its file', async () => {
