@@ -73,7 +73,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
   let service: PhotoSearchService | null = null;
   try {
     const options = OPTIONS_OF[command] ?? filterOptions;
-    const args = parse(rest, options) as Parsed & { values: Record<string, unknown> };
+    const args = parse(rest, options, { queryWords: command === 'search' || command === 'similar' }) as Parsed & { values: Record<string, unknown> };
     if (args.values.help) {
       io.out.write(USAGE);
       return 0;

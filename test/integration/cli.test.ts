@@ -85,6 +85,17 @@ describe('photo-search command line', () => {
     expect(hits.every((h: { path: string }) => /\.(jpg|jpeg|jpe|png)$/i.test(h.path))).toBe(true);
   });
 
+  it('reads `-word` among the search words as a negative term, as the search box does, and still takes -k', async () => {
+    const typed = await cli('search', 'stripes', '-blue', '-k', '5', '--json');
+    const flagged = await cli('search', 'stripes', '--not', 'blue', '-k', '5', '--json');
+    expect(typed.code, typed.err).toBe(0);
+    const hits = (run: CliRun) => (JSON.parse(run.out) as { hits: Array<{ path: string }> }).hits.map((h) => h.path);
+    expect(hits(typed)).toHaveLength(5);
+    expect(hits(typed)).toEqual(hits(flagged));
+    const phrase = await cli('search', 'stripes', '-blue circle', '--json');
+    expect(phrase.code, phrase.err).toBe(0);
+  });
+
   it('status lists folders, the model and the files that failed with their reason', async () => {
     const { code, out } = await cli('status');
     expect(code).toBe(0);
