@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { ModelError, errorMessage } from '../errors.ts';
 import { sessionSource } from './mapped-weights.ts';
+import { unloadableModel } from './model-file-problem.ts';
 import { onnxruntimeEntry } from './onnxruntime.ts';
 
 /** A tensor as it crosses to and from a worker thread: element type, shape and values. */
@@ -108,7 +109,7 @@ export async function openSessionInWorker(file: string, dir: string, options: or
     meta = (await ask({ kind: 'open', model: source.model, options: source.options })).meta!;
   } catch (err) {
     await worker.terminate();
-    throw new ModelError('model-invalid', dir, `${file} is not a loadable ONNX model: ${errorMessage(err)}`, { cause: err });
+    throw unloadableModel(file, dir, err);
   }
   return {
     meta,

@@ -1,6 +1,7 @@
 import * as ort from './onnxruntime.ts';
-import { ModelError, errorMessage } from '../errors.ts';
+import { ModelError } from '../errors.ts';
 import { sessionSource } from './mapped-weights.ts';
+import { unloadableModel } from './model-file-problem.ts';
 import type { RawTensor, SessionMeta } from './session-worker.ts';
 
 type TensorMetadata = ort.InferenceSession.TensorValueMetadata;
@@ -40,7 +41,7 @@ export async function openSession(file: string, dir: string, intraOpThreads: num
     const source = sessionSource(file, sessionOptions(intraOpThreads, use));
     return await ort.InferenceSession.create(source.model as Uint8Array, source.options);
   } catch (err) {
-    throw new ModelError('model-invalid', dir, `${file} is not a loadable ONNX model: ${errorMessage(err)}`, { cause: err });
+    throw unloadableModel(file, dir, err);
   }
 }
 

@@ -1,7 +1,8 @@
-import * as ort from '../models/onnxruntime.ts';
 import { Image } from 'paddleocr';
-import { InputError, ModelError, errorMessage } from '../errors.ts';
+import { InputError } from '../errors.ts';
 import { weightsFingerprint } from '../models/identity.ts';
+import { unloadableModel } from '../models/model-file-problem.ts';
+import * as ort from '../models/onnxruntime.ts';
 import { TextDetector } from './detector.ts';
 import { loadDictionary } from './dictionary.ts';
 import { quadSides, type PixelQuad } from './geometry.ts';
@@ -193,7 +194,7 @@ async function openOcrSession(file: string, dir: string, threads: number): Promi
       enableMemPattern: false,
     });
   } catch (err) {
-    throw new ModelError('model-invalid', dir, `${file} is not a loadable ONNX model: ${errorMessage(err)}`, { cause: err });
+    throw unloadableModel(file, dir, err);
   }
 }
 

@@ -114,6 +114,29 @@ describe('loadModel on a broken model directory', () => {
     expect(err.message).toMatch(message);
   });
 
+  it.each([
+    ['empty', (f: string) => writeFile(f, ''), /is empty \(0 bytes\).*Install the model again/],
+    [
+      'a Git LFS pointer',
+      (f: string) => writeFile(f, 'version https://git-lfs.github.com/spec/v1\noid sha256:0123\nsize 254000000\n'),
+      /is a Git LFS pointer.*git lfs pull/,
+    ],
+    ['a web page', (f: string) => writeFile(f, '<!DOCTYPE html><html><body>Not found</body></html>'), /is a web page.*Install the model again/],
+    ['a folder', async (f: string) => (await rm(f), mkdir(f)), /is a folder, not a file/],
+    [
+      'cut short',
+      async (f: string) => writeFile(f, (await readFile(f)).subarray(0, 300)),
+      /is cut short or damaged: it does not read as an ONNX model.*Install the model again/,
+    ],
+  ])('a text encoder that is %s is explained in plain words, with what to do', async (_case, damage, message) => {
+    const dir = await broken((d) => damage(path.join(d, 'onnx', 'text_model.onnx')));
+    const err = await loadError(dir);
+    expect(err.message).toMatch(message);
+    expect(err.message).toContain(path.join(dir, 'onnx', 'text_model.onnx'));
+    // No source locations or C++ signatures from onnxruntime.
+    expect(err.message).not.toMatch(/\.cc:\d+|onnxruntime::/);
+  });
+
   it('asking for a quantized variant that is not there says so', async () => {
     const err = await loadError(good, 'quantized');
     expect(err.code).toBe('model-invalid');
