@@ -288,7 +288,13 @@ function formatResults(result: SearchResult): string {
   if (weaker.length && result.matches > 0) lines.push('Weaker matches:');
   lines.push(...weaker.map(formatHit));
   const shown = result.offset + result.hits.length;
-  if (shown < result.total) lines.push(`(${result.total - shown} more; see them with --offset ${shown} -k <count>)`);
+  if (result.hits.length === 0 && result.offset > 0) lines.push(`(The list ends at ${result.total}; --offset ${result.offset} is past it.)`);
+  else if (shown < result.total) lines.push(`(${result.total - shown} more; see them with --offset ${shown} -k <count>)`);
+  if (result.unindexed > 0) {
+    lines.push(
+      `(${result.unindexed} ${result.unindexed === 1 ? 'photo is' : 'photos are'} not indexed with ${result.model} yet: only names, places, dates and words in photos can find ${result.unindexed === 1 ? 'it' : 'them'}. Run \`photo-search index\` to index them.)`,
+    );
+  }
   return lines.join('\n') + '\n';
 }
 

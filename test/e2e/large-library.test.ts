@@ -91,6 +91,7 @@ function answer(input: SearchInput): SearchResult {
     offset,
     ...(listing && offset === 0 ? { days: TIMELINE_DAYS } : {}),
     model: 'Stand-in model',
+    unindexed: 0,
     tookMs: 3,
   };
 }

@@ -1,8 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLibraryFixture, type LibraryFixture } from '../helpers/library-fixture.ts';
 import { runCli, type CliRun } from '../helpers/run-cli.ts';
 
+const { onnx } = onnxProto;
 let fx: LibraryFixture;
 
 function cli(...argv: string[]): Promise<CliRun> {
@@ -119,6 +122,26 @@ describe('photo-search command line', () => {
     const { code, err } = await cli(...argv);
     expect(code).not.toBe(0);
     expect(err).toMatch(message);
+  });
+
+  it('says how many photos a newly chosen model has not indexed yet, and when --offset is past the list', async () => {
+    const other = path.join(fx.libraryDir, '..', 'other-model');
+    fs.cpSync(fx.modelDir, other, { recursive: true });
+    // Other weights: another model as far as the library can tell.
+    const text = path.join(other, 'onnx', 'text_model.onnx');
+    const graph = onnx.ModelProto.decode(fs.readFileSync(text));
+    const weight = graph.graph!.initializer!.find((t) => (t.rawData?.length ?? 0) > 0)!;
+    weight.rawData = Buffer.from(weight.rawData!).fill(0, 0, 4);
+    fs.writeFileSync(text, onnx.ModelProto.encode(graph).finish());
+    const library = path.join(fx.libraryDir, '..', 'other-library');
+    expect((await runCli(['index', fx.photosDir, '--library', library, '--model', fx.modelDir])).code).toBe(0);
+    const photos = fx.manifest.entries.filter((f) => f.kind === 'photo').length;
+    const switched = await runCli(['search', 'red', '--library', library, '--model', other]);
+    expect(switched.out).toContain(`(${photos} photos are not indexed with other-model yet`);
+    expect(switched.out).toContain('Run `photo-search index`');
+    const past = await runCli(['search', 'red', '--library', library, '--model', fx.modelDir, '--offset', '99999']);
+    expect(past.out).toMatch(/The list ends at \d+; --offset 99999 is past it/);
+    expect(past.out).not.toContain('not indexed');
   });
 
   it('forgets a folder', async () => {

@@ -168,6 +168,8 @@ export interface SearchResult {
    */
   days?: DayRun[];
   model: string;
+  /** Photos of the library the model has not embedded yet (an index run does): only their names, places, dates and words can match. */
+  unindexed: number;
   tookMs: number;
 }
 

@@ -77,11 +77,12 @@ export class LibrarySearch {
   }
 
   /** What a ranking depends on: the model's vectors (generation, count), the photos, and other processes' commits. */
-  private version(modelId: string): { key: string; embedded: number } {
+  private version(modelId: string): { key: string; embedded: number; photos: number } {
     const stamp = this.store.embeddings.stamp(modelId);
     const dataVersion = this.store.db.pragma('data_version', { simple: true }) as number;
     const embedded = stamp?.count ?? 0;
-    return { key: `${stamp?.generation ?? 0}:${embedded}:${this.store.photos.count()}:${dataVersion}`, embedded };
+    const photos = this.store.photos.count();
+    return { key: `${stamp?.generation ?? 0}:${embedded}:${photos}:${dataVersion}`, embedded, photos };
   }
 
   private cameras(version: string): CameraNames {
@@ -151,6 +152,15 @@ export class LibrarySearch {
       return summary ? [{ ...summary, score: p.score, match: p.match, relevance: p.relevance, strength: p.strength, reasons: p.reasons }] : [];
     });
     const days = offset === 0 ? ranking.days() : null;
-    return { hits, matches: ranking.matches, total: ranking.total, offset, ...(days ? { days } : {}), model: model.name, tookMs: performance.now() - started };
+    return {
+      hits,
+      matches: ranking.matches,
+      total: ranking.total,
+      offset,
+      ...(days ? { days } : {}),
+      model: model.name,
+      unindexed: Math.max(0, version.photos - version.embedded),
+      tookMs: performance.now() - started,
+    };
   }
 }

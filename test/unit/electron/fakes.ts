@@ -100,7 +100,7 @@ export function fakeApi(): PhotoSearchApi & { calls: { name: OperationName; inpu
     pauseIndexing: answer('pauseIndexing', null),
     resumeIndexing: answer('resumeIndexing', null),
     cancelIndexing: answer('cancelIndexing', null),
-    search: answer('search', { hits: [], matches: 0, total: 0, offset: 0, model: 'tiny', tookMs: 1 }),
+    search: answer('search', { hits: [], matches: 0, total: 0, offset: 0, model: 'tiny', unindexed: 0, tookMs: 1 }),
     photo: answer('photo', samplePhoto),
     models: answer('models', { models: [], modelsDir: '/lib/models', customModelDir: null }),
     installModel: answer('installModel', sampleModel),

@@ -58,7 +58,7 @@ describe('IPC router: valid calls', () => {
   it('passes a valid call to the service with the schema defaults applied', async () => {
     const { invoke, api } = setup();
     const reply = await invoke('photo-search:search', { terms: [{ kind: 'text', text: 'dog on a beach' }] });
-    expect(reply).toEqual({ ok: true, value: { hits: [], matches: 0, total: 0, offset: 0, model: 'tiny', tookMs: 1 } });
+    expect(reply).toEqual({ ok: true, value: { hits: [], matches: 0, total: 0, offset: 0, model: 'tiny', unindexed: 0, tookMs: 1 } });
     expect(api.calls).toEqual([
       {
         name: 'search',

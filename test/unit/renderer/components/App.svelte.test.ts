@@ -122,14 +122,14 @@ describe('App: searching', () => {
     const slow: Array<(r: SearchResult) => void> = [];
     vi.mocked(api.search).mockImplementation((req) => {
       if (req.description === 'red') return new Promise((resolve) => slow.push(resolve));
-      return Promise.resolve({ hits: [HITS[2]], matches: 1, total: 3, offset: 0, model: 'tiny', tookMs: 1 });
+      return Promise.resolve({ hits: [HITS[2]], matches: 1, total: 3, offset: 0, model: 'tiny', unindexed: 0, tookMs: 1 });
     });
     await fireEvent.input(input, { target: { value: 'red' } });
     await key(input, { key: 'Enter' });
     await fireEvent.input(input, { target: { value: 'blue' } });
     await key(input, { key: 'Enter' });
     await waitFor(() => expect(screen.getByTestId('results-query').textContent).toBe('blue'));
-    slow[0]({ hits: HITS, matches: 3, total: 3, offset: 0, model: 'tiny', tookMs: 1 });
+    slow[0]({ hits: HITS, matches: 3, total: 3, offset: 0, model: 'tiny', unindexed: 0, tookMs: 1 });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(screen.getByTestId('results-query').textContent).toBe('blue');
     expect(screen.getAllByTestId('result-tile').map((t) => Number(t.dataset.id))).toEqual([13]);

@@ -98,6 +98,7 @@ export function fakeClient(opts: FakeLibrary = {}): FakeClient {
         offset,
         ...(opts.days && offset === 0 ? { days: opts.days } : {}),
         model: 'tiny',
+        unindexed: 0,
         tookMs: 1,
       };
     }),
