@@ -5,8 +5,9 @@
  * the payload is plain data, and it matches the operation's schema. Only then
  * does it reach the engine. Replies are envelopes, never thrown errors.
  */
-import { z } from 'zod';
+import { type z } from 'zod';
 import { operations, type ApiErrorBody, type OperationName, type PhotoSearchApi } from '../core/api/contract.ts';
+import { inputProblems } from '../core/api/input-problems.ts';
 import { chooseFoldersInput, photoActionInput, trashInput, type FolderPicker, type PhotoActions, type TrashInput, type TrashReport } from './actions.ts';
 import { actionChannel, operationChannel, type IpcReply, type PhotoActionName } from './channels.ts';
 import { isAppTopFrame, type FrameLike } from './frame-origin.ts';
@@ -88,7 +89,7 @@ export function createIpcRouter({ ipcMain, appOrigin, routes, log }: RouterOptio
     if (problem) return refuse(channel, { code: 'invalid-input', message: `Invalid input for ${channel}: ${problem}.` }, problem);
     const parsed = route.input.safeParse(payload ?? {});
     if (!parsed.success) {
-      const message = `Invalid input for ${channel}: ${z.prettifyError(parsed.error)}`;
+      const message = `Invalid input for ${channel}: ${inputProblems(parsed.error)}`;
       return refuse(channel, { code: 'invalid-input', message }, message);
     }
     try {

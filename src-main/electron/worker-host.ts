@@ -4,11 +4,12 @@
  * service's events. Plain Node, so it is tested without Electron; worker.ts
  * binds it to process.parentPort.
  */
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { ApiErrorBody, EngineEvents, PhotoSearchApi } from '../core/api/contract.ts';
 import type { DecodeProbe, ProbeVerdict } from '../core/api/decode-probe.ts';
 import { dispatch, toErrorBody } from '../core/api/dispatch.ts';
 import { InputError, errorMessage } from '../core/api/errors.ts';
+import { inputProblems } from '../core/api/input-problems.ts';
 import { engineEventNames } from './channels.ts';
 import { internalOperations, parseToWorker, type EngineConfig, type FromWorker, type WorkerOperation } from './worker-protocol.ts';
 
@@ -118,7 +119,7 @@ async function runCall(engine: EngineService, op: WorkerOperation, input: unknow
 
 function parseInternal<N extends keyof typeof internalOperations>(op: N, input: unknown): z.output<(typeof internalOperations)[N]['input']> {
   const parsed = internalOperations[op].input.safeParse(input);
-  if (!parsed.success) throw new InputError(JSON.stringify(input)?.slice(0, 200) ?? '', `Invalid input for ${op}: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new InputError(JSON.stringify(input)?.slice(0, 200) ?? '', `Invalid input for ${op}: ${inputProblems(parsed.error)}`);
   return parsed.data as z.output<(typeof internalOperations)[N]['input']>;
 }
 

@@ -116,6 +116,8 @@ describe('photo-search command line', () => {
     [['search', 'red', '--image-weight', '3'], /--image-weight must be a number from 0 to 1/],
     [['frobnicate'], /Unknown command "frobnicate"/],
     [['search'], /Give a description/],
+    [['search', 'red', '-k', '1.5'], /Invalid input for search: k must be a whole number$/m],
+    [['search', 'x'.repeat(1200)], /Invalid input for search: description is too long: at most 1000 characters$/m],
     [['forget', '/nowhere/at/all'], /is not a library folder/],
     [['index', '/nowhere/at/all'], /There is no folder at \/nowhere\/at\/all/],
   ])('bad input %j gets a clear message', async (argv, message) => {

@@ -1,9 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { InputError, PhotoSearchError, errorMessage, type ErrorCode } from '../errors.ts';
 import { operations, type ApiErrorBody, type OperationName, type OperationOutputs, type PhotoSearchApi } from './contract.ts';
+import { inputProblems } from './input-problems.ts';
 
 export function isOperation(name: string): name is OperationName {
   return Object.hasOwn(operations, name);
@@ -73,7 +74,7 @@ function validate<N extends OperationName>(name: N, rawInput: unknown): Parsed<N
     if (err instanceof RangeError) throw new InputError(excerpt(rawInput), `Invalid input for ${name}: it is nested too deeply.`);
     throw err;
   }
-  if (!parsed.success) throw new InputError(excerpt(rawInput), `Invalid input for ${name}: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new InputError(excerpt(rawInput), `Invalid input for ${name}: ${inputProblems(parsed.error)}`);
   const readPaths = PATH_FIELDS[name];
   return readPaths ? readPaths(parsed.data) : parsed.data;
 }
