@@ -227,20 +227,25 @@ export function sessionSource(
   };
 }
 
+/** The external data file ONNX exporters write beside a large model (`model.onnx` -> `model.onnx_data`), whether or not it exists. */
+export function externalDataOf(file: string): string {
+  return `${file}_data`;
+}
+
 /**
  * What identifies the bytes a session was opened from: device, inode, size and
- * modification time of the model file and of its `<file>_data` external data file if it
- * has one, each at its real place. Copying a new version over a file in place keeps its
- * inode but changes its size or time; replacing it (a rename) changes the inode. An
+ * modification time of the model file and of its external data file if it has one, each
+ * at its real place. Copying a new version over a file in place keeps its inode but
+ * changes its size or time; replacing it (a rename) changes the inode. A missing or
  * unreadable file gives a stamp of its own, so it never matches an open session.
+ * Checked before every encoder run: a missing file costs one stat, no exception.
  */
 export function weightsStamp(file: string): string {
-  return [file, `${file}_data`]
+  return [file, externalDataOf(file)]
     .map((f) => {
       try {
-        const real = fs.realpathSync(f);
-        const st = fs.statSync(real);
-        return `${real}:${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+        const st = fs.statSync(f, { throwIfNoEntry: false });
+        return st ? `${fs.realpathSync(f)}:${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}` : `${f}:missing`;
       } catch (err) {
         return `${f}:${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`;
       }

@@ -3,16 +3,21 @@ import { ModelError, errorMessage } from '../errors.ts';
 
 const REINSTALL = 'Install the model again (`photo-search models install <id>` for one from the catalog) or replace the file with a complete copy.';
 
+/** Why a model file could not be looked at. */
+function unreadable(err: unknown): { reason: string; advice: string } {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return { reason: 'the file is missing', advice: REINSTALL };
+  if (code === 'EACCES' || code === 'EPERM') return { reason: 'this user account may not read it', advice: 'Make the file readable for your user account.' };
+  return { reason: errorMessage(err), advice: REINSTALL };
+}
+
 /** What is wrong with a model file, judged from the file itself, with what to do; null when the file looks whole. */
 function fileProblem(file: string): { reason: string; advice: string } | null {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { reason: 'the file is missing', advice: REINSTALL };
-    if (code === 'EACCES' || code === 'EPERM') return { reason: 'this user account may not read it', advice: 'Make the file readable for your user account.' };
-    return { reason: errorMessage(err), advice: REINSTALL };
+    return unreadable(err);
   }
   if (stat.isDirectory()) return { reason: 'it is a folder, not a file', advice: REINSTALL };
   if (stat.size === 0) return { reason: 'the file is empty (0 bytes): its download did not finish', advice: REINSTALL };
@@ -26,9 +31,7 @@ function fileProblem(file: string): { reason: string; advice: string } | null {
       fs.closeSync(fd);
     }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') return { reason: 'this user account may not read it', advice: 'Make the file readable for your user account.' };
-    return { reason: errorMessage(err), advice: REINSTALL };
+    return unreadable(err);
   }
   if (head.startsWith('version https://git-lfs')) {
     return {
